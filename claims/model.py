@@ -1,0 +1,143 @@
+"""The shared structures: a quantity, a claim (or source finding), and a verdict.
+
+An article claim and a source finding are the same structure, so the judge can compare
+them field by field. Everything here is plain data: no spaCy, no SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# What kind of number a quantity is (DESIGN.md, "The claim model").
+MEASURES = ("share", "change", "change_points", "count", "amount", "rank", "multiple", "level", "none")
+
+# Verdicts, in the order an editor should see them (problems first).
+VERDICTS = ("contradicted", "misrepresented", "unverifiable", "supported", "not_checkable")
+PROBLEM_VERDICTS = frozenset({"contradicted", "misrepresented", "unverifiable"})
+
+# Claim types after Full Fact's schema (Konstantinovskiy et al. 2021).
+CLAIM_TYPES = (
+    "quantity",
+    "prediction",
+    "correlation_causation",
+    "rules_laws",
+    "personal_experience",
+    "other",
+    "not_a_claim",
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written, with the interval it commits the writer to.
+
+    `low`/`high` come from the hedge and the rounding: "nearly 80%" -> [75, 80),
+    "58%" -> [57.5, 58.5]. Offsets index the text the quantity was parsed from.
+    """
+
+    value: float
+    low: float
+    high: float
+    unit: str  # percent, points, count, currency:USD, hours, years, fraction, ...
+    text: str
+    start: int
+    end: int
+    hedge: str | None = None  # nearly, about, more than, at least, up to, close to, maybe ...
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    vague: bool = False  # "millions of", "dozens of": not a checkable figure
+    scale: float = 1.0
+    kind: str = "number"  # number, percent, fraction, word, range, rank, multiple, money
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One atomic claim: a quantity plus what it is a quantity of.
+
+    Offsets (`start`, `end`) index the whole document text, so the review desk can
+    highlight the claim in its article and the eval can compare spans with gold quotes.
+    """
+
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    quantity: Quantity | None
+    measure: str = "none"
+    direction: str | None = None  # up, down, or None
+    subject: str = ""
+    predicate: str = ""
+    population: str = ""
+    period: str | None = None  # "2022", "2019-2022"
+    attribution: str | None = None
+    claim_type: str = "quantity"
+    checkworthiness: float = 0.0
+    checkable: bool = True
+    reason: str = ""  # why a claim is not checkable, in words an editor reads
+    in_quote: bool = False
+
+    @property
+    def value(self) -> float | None:
+        return self.quantity.value if self.quantity else None
+
+    @property
+    def unit(self) -> str | None:
+        return self.quantity.unit if self.quantity else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["quantity"] = self.quantity.to_dict() if self.quantity else None
+        return d
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source statement proposed for a claim, with the finding parsed from it."""
+
+    statement_id: str
+    source_id: str
+    source_title: str
+    text: str
+    start: int
+    end: int
+    similarity: float
+    finding: Claim | None = None
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    """How one field of a claim compares with the same field of a finding."""
+
+    field: str
+    claim: str
+    evidence: str
+    agrees: bool | None  # None: one side does not say, so nothing to compare
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    confidence: float
+    explanation: str
+    evidence: Evidence | None = None
+    comparisons: tuple[FieldComparison, ...] = field(default_factory=tuple)
+
+    @property
+    def agree(self) -> list[str]:
+        return [c.field for c in self.comparisons if c.agrees is True]
+
+    @property
+    def disagree(self) -> list[str]:
+        return [c.field for c in self.comparisons if c.agrees is False]
+
+    def flagged(self, flag_below_confidence: float) -> bool:
+        """Flagged for review unless supported/not_checkable with high confidence (DESIGN.md)."""
+        if self.verdict in ("supported", "not_checkable"):
+            return self.confidence < flag_below_confidence
+        return True

@@ -1,0 +1,236 @@
+"""Named, ordered schema migrations, each applied once in its own transaction.
+
+The applied versions are recorded in `schema_migrations`, so opening an old database
+brings it up to date in place and opening a current one does nothing. Views are
+`CREATE OR REPLACE` and re-created on every open, so a view change is never stuck.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial tables",
+        """
+        CREATE TABLE articles (
+            article_id   VARCHAR PRIMARY KEY,
+            path         VARCHAR NOT NULL,
+            title        VARCHAR,
+            text         VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            added_at     TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE claims (
+            claim_id          VARCHAR PRIMARY KEY,
+            article_id        VARCHAR NOT NULL,
+            sentence          VARCHAR NOT NULL,
+            sentence_start    INTEGER NOT NULL,
+            sentence_end      INTEGER NOT NULL,
+            claim_text        VARCHAR NOT NULL,
+            start_char        INTEGER NOT NULL,
+            end_char          INTEGER NOT NULL,
+            claim_type        VARCHAR NOT NULL,
+            checkworthiness   DOUBLE,
+            checkable         BOOLEAN NOT NULL,
+            not_checkable_reason VARCHAR,
+            quantity_text     VARCHAR,
+            value             DOUBLE,
+            low               DOUBLE,
+            high              DOUBLE,
+            unit              VARCHAR,
+            hedge             VARCHAR,
+            measure           VARCHAR,
+            direction         VARCHAR,
+            subject           VARCHAR,
+            predicate         VARCHAR,
+            population        VARCHAR,
+            period            VARCHAR,
+            attribution       VARCHAR,
+            extractor         VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL,
+            created_at        TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE source_documents (
+            source_id    VARCHAR PRIMARY KEY,
+            path         VARCHAR NOT NULL,
+            title        VARCHAR,
+            format       VARCHAR NOT NULL,
+            publisher    VARCHAR,
+            published    VARCHAR,
+            period       VARCHAR,
+            text         VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            added_at     TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE source_statements (
+            statement_id      VARCHAR PRIMARY KEY,
+            source_id         VARCHAR NOT NULL,
+            text              VARCHAR NOT NULL,
+            start_char        INTEGER NOT NULL,
+            end_char          INTEGER NOT NULL,
+            finding_text      VARCHAR,
+            value             DOUBLE,
+            low               DOUBLE,
+            high              DOUBLE,
+            unit              VARCHAR,
+            hedge             VARCHAR,
+            measure           VARCHAR,
+            direction         VARCHAR,
+            subject           VARCHAR,
+            predicate         VARCHAR,
+            population        VARCHAR,
+            period            VARCHAR,
+            attribution       VARCHAR,
+            extractor         VARCHAR NOT NULL,
+            extractor_version VARCHAR NOT NULL
+        );
+        CREATE TABLE embeddings (
+            text_hash VARCHAR NOT NULL,
+            model     VARCHAR NOT NULL,
+            dim       INTEGER NOT NULL,
+            vector    FLOAT[] NOT NULL,
+            PRIMARY KEY (text_hash, model)
+        );
+        CREATE TABLE matches (
+            claim_id     VARCHAR NOT NULL,
+            statement_id VARCHAR NOT NULL,
+            rank         INTEGER NOT NULL,
+            similarity   DOUBLE NOT NULL,
+            dense        DOUBLE,
+            lexical      DOUBLE,
+            run_id       VARCHAR,
+            PRIMARY KEY (claim_id, statement_id)
+        );
+        CREATE SEQUENCE verdict_seq START 1;
+        CREATE TABLE verdicts (
+            verdict_id    BIGINT PRIMARY KEY DEFAULT nextval('verdict_seq'),
+            claim_id      VARCHAR NOT NULL,
+            run_id        VARCHAR,
+            verdict       VARCHAR NOT NULL,
+            confidence    DOUBLE NOT NULL,
+            flagged       BOOLEAN NOT NULL,
+            explanation   VARCHAR NOT NULL,
+            statement_id  VARCHAR,
+            similarity    DOUBLE,
+            agree         VARCHAR[],
+            disagree      VARCHAR[],
+            comparisons   JSON,
+            judge_version VARCHAR NOT NULL,
+            judged_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE review_seq START 1;
+        CREATE TABLE reviews (
+            review_id       BIGINT PRIMARY KEY DEFAULT nextval('review_seq'),
+            claim_id        VARCHAR NOT NULL,
+            verdict         VARCHAR NOT NULL,
+            note            VARCHAR,
+            reviewer        VARCHAR NOT NULL,
+            machine_verdict VARCHAR,
+            reviewed_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE runs (
+            run_id      VARCHAR PRIMARY KEY,
+            kind        VARCHAR NOT NULL,
+            started_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            finished_at TIMESTAMP,
+            status      VARCHAR NOT NULL,
+            n_inputs    INTEGER,
+            n_claims    INTEGER,
+            n_errors    INTEGER,
+            details     JSON
+        );
+        """,
+    ),
+)
+
+
+VIEWS: dict[str, str] = {
+    # One row per claim with its current verdict: the newest machine verdict, and the
+    # newest editor review if any (an editor's verdict is final).
+    "claim_verdicts": """
+        CREATE OR REPLACE VIEW claim_verdicts AS
+        WITH latest_verdict AS (
+            SELECT * FROM verdicts
+            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1
+        ),
+        latest_review AS (
+            SELECT * FROM reviews
+            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY review_id DESC) = 1
+        )
+        SELECT
+            c.claim_id, c.article_id, a.title AS article_title, a.path AS article_path,
+            c.sentence, c.claim_text, c.start_char, c.end_char, c.claim_type,
+            c.value, c.unit, c.measure, c.population, c.period, c.attribution,
+            coalesce(r.verdict, v.verdict) AS verdict,
+            v.verdict AS machine_verdict,
+            v.confidence,
+            CASE WHEN r.review_id IS NOT NULL THEN false ELSE coalesce(v.flagged, true) END AS flagged,
+            v.explanation,
+            s.source_id, d.title AS source_title, s.text AS evidence_text,
+            v.similarity,
+            r.verdict AS reviewed_verdict, r.reviewer, r.reviewed_at,
+            c.quantity_text, c.low, c.high, c.hedge, c.direction, c.subject,
+            c.checkworthiness, c.extractor, c.extractor_version,
+            v.agree, v.disagree, v.judged_at
+        FROM claims c
+        JOIN articles a USING (article_id)
+        LEFT JOIN latest_verdict v USING (claim_id)
+        LEFT JOIN latest_review r USING (claim_id)
+        LEFT JOIN source_statements s ON s.statement_id = v.statement_id
+        LEFT JOIN source_documents d ON d.source_id = s.source_id
+    """,
+}
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    done = applied_versions(con)
+    return [m for m in MIGRATIONS if m.version not in done]
+
+
+def migrate(
+    con: duckdb.DuckDBPyConnection, before_first: Callable[[], None] | None = None
+) -> list[Migration]:
+    """Apply pending migrations in order, each atomically; then (re)create the views.
+
+    `before_first` runs once before the first pending migration on a database that
+    already had some applied, so the caller can take a backup copy first.
+    """
+    todo = pending(con)
+    if todo and before_first is not None and applied_versions(con):
+        before_first()
+    for m in todo:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(m.sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [m.version, m.name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    for sql in VIEWS.values():
+        con.execute(sql)
+    return todo
