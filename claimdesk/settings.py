@@ -30,13 +30,14 @@ class ModelSettings:
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    top_k: int = 5
+    top_k: int = 8
     lexical_weight: float = 0.3
     min_similarity: float = 0.35
 
 
 @dataclass(frozen=True)
 class JudgeSettings:
+    supported_similarity: float = 0.5
     misrepresented_similarity: float = 0.55
     contradicted_similarity: float = 0.7
     flag_below_confidence: float = 0.6

@@ -1,0 +1,149 @@
+"""Scoring extracted, judged claims against a gold file (DESIGN.md, "Gold files").
+
+Pure: the caller supplies the gold lines, the article texts and the stored claims.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claims.model import PROBLEM_VERDICTS
+
+
+@dataclass(frozen=True)
+class GoldClaim:
+    article: str
+    quote: str
+    verdict: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SystemClaim:
+    article: str  # file name, matched to gold by name
+    claim_id: str
+    text: str
+    start: int
+    end: int
+    verdict: str
+
+
+@dataclass
+class EvalReport:
+    gold: int = 0
+    checkable_gold: int = 0
+    found: int = 0
+    exact: int = 0
+    flag_right: int = 0
+    errors_total: int = 0
+    errors_caught: int = 0
+    supported_total: int = 0
+    false_alarms: int = 0
+    extra_flags: int = 0
+    misses: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.checkable_gold if self.checkable_gold else 1.0
+
+    @property
+    def accuracy(self) -> float:
+        return self.exact / self.gold if self.gold else 1.0
+
+    @property
+    def flag_accuracy(self) -> float:
+        return self.flag_right / self.gold if self.gold else 1.0
+
+    def figures(self) -> dict[str, float | int]:
+        return {
+            "gold": self.gold, "recall": round(self.recall, 4), "verdict_accuracy": round(self.accuracy, 4),
+            "flag_accuracy": round(self.flag_accuracy, 4), "errors_caught": self.errors_caught,
+            "errors_total": self.errors_total, "false_alarms_on_supported": self.false_alarms,
+            "supported_total": self.supported_total, "extra_flags": self.extra_flags,
+        }
+
+
+def load_gold(path: Path) -> list[GoldClaim]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(GoldClaim(d["article"], d["quote"], d["verdict"], d.get("note", "")))
+        except (json.JSONDecodeError, KeyError) as exc:
+            raise ValueError(f"{path}:{n}: bad gold line ({exc})") from None
+    return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def best_match(span: tuple[int, int], claims: list[SystemClaim]) -> tuple[SystemClaim | None, bool]:
+    """The claim whose span best fits the quote (IoU), and whether it counts as found.
+
+    Found: the claim covers at least half of the quote and the quote is at least a
+    quarter of the claim.
+    """
+    best, best_iou = None, 0.0
+    for c in claims:
+        inter = _overlap(span, (c.start, c.end))
+        if not inter:
+            continue
+        union = (span[1] - span[0]) + (c.end - c.start) - inter
+        iou = inter / union if union else 0.0
+        if iou > best_iou:
+            best, best_iou = c, iou
+    if best is None:
+        return None, False
+    inter = _overlap(span, (best.start, best.end))
+    found = inter >= 0.5 * (span[1] - span[0]) and (span[1] - span[0]) >= 0.25 * (best.end - best.start)
+    return best, found
+
+
+def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim]) -> EvalReport:
+    rep = EvalReport()
+    by_article: dict[str, list[SystemClaim]] = {}
+    for c in claims:
+        by_article.setdefault(c.article, []).append(c)
+    matched: set[str] = set()
+    for g in gold:
+        rep.gold += 1
+        text = texts.get(g.article)
+        if text is None or g.quote not in text:
+            rep.misses.append(f"{g.article}: quote not in article: {g.quote!r}")
+            continue
+        s = text.index(g.quote)
+        best, found = best_match((s, s + len(g.quote)), by_article.get(g.article, []))
+        if found and best is not None:
+            matched.add(best.claim_id)
+            predicted = best.verdict
+        elif g.verdict == "not_checkable" and best is None:
+            predicted = "not_checkable"
+        else:
+            predicted = None
+        gold_problem = g.verdict in PROBLEM_VERDICTS
+        if g.verdict != "not_checkable":
+            rep.checkable_gold += 1
+            rep.found += predicted is not None
+        if gold_problem:
+            rep.errors_total += 1
+        if g.verdict == "supported":
+            rep.supported_total += 1
+        pred_problem = predicted in PROBLEM_VERDICTS if predicted else False
+        rep.exact += predicted == g.verdict
+        rep.flag_right += (pred_problem == gold_problem) and predicted is not None
+        rep.errors_caught += gold_problem and pred_problem
+        rep.false_alarms += g.verdict == "supported" and pred_problem
+        if predicted != g.verdict:
+            got = predicted or "(not found)"
+            rep.misses.append(f"{g.article}: expected {g.verdict}, got {got}: {g.quote!r}")
+    for c in claims:
+        if c.claim_id not in matched and c.verdict in PROBLEM_VERDICTS and c.article in {g.article for g in gold}:
+            rep.extra_flags += 1
+            rep.extra.append(f"{c.article}: {c.verdict}: {c.text!r}")
+    return rep

@@ -1,0 +1,444 @@
+"""Text -> atomic statistical claims, with measure, subject, population, period and attribution.
+
+spaCy segments sentences and finds organisations and the grammatical subject; the
+quantity parser finds the numbers. Each number becomes its own claim whose span is the
+clause around it, so "83% ..., up from 60% the year before" yields two claims. Article
+claims and source findings come out of the same function, so the judge compares like
+with like.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from claims.model import Claim, Quantity
+from claims.quantities import find_quantities
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+EXTRACTOR_NAME = "claimdesk.rules"
+EXTRACTOR_VERSION = "1.0"
+
+# spaCy components the extractor reads: sentences and subjects (parser), organisations
+# and dates (ner), and the POS tags both rely on. The lemmatizer is not used.
+_DISABLED = ["lemmatizer"]
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What a source document says once for all its findings (header lines)."""
+
+    attribution: str | None = None
+    period: str | None = None
+    population: str | None = None
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str) -> Language:
+    import spacy
+
+    try:
+        nlp = spacy.load(name, disable=_DISABLED)
+    except OSError as exc:
+        from claimdesk.errors import ConfigError
+
+        raise ConfigError(f"key 'models.spacy': cannot load spaCy pipeline {name!r} ({str(exc).splitlines()[0][:120]})") from None
+    nlp.max_length = 30_000_000
+    return nlp
+
+
+# --- vocabulary -----------------------------------------------------------------------
+
+_UP = r"(?:increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
+_DOWN = r"(?:decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
+_CHANGE_NOUN_AFTER = re.compile(rf"^\s*(?:year-on-year\s+|annual\s+|overall\s+)?(?P<dir>{_UP}|{_DOWN})\b", re.I)
+_CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\s+over|just\s+under|close\s+to)\s+)?$", re.I)
+_TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
+_SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
+_SHARE_VERB_AFTER = re.compile(r"^\s*(?:said|say|says|reported|report|believe[sd]?|expect(?:ed|s)?|agree[sd]?|indicated|named|pointed|think|thought|support(?:ed|s)?|oppose[sd]?|want(?:ed|s)?|use[sd]?|own(?:ed|s)?|saw|see|had|have|were|are)\b", re.I)
+_LEVEL_CUE = re.compile(r"\b(?:a|per)\s+(?:day|week|month|year|person|capita|head)\b|\baverage\b|\bmedian\b|\brate\b", re.I)
+
+_POP_STOP = re.compile(
+    r"\b(?:said|say|says|reported|report|reports|expect|expects|expected|believe|believes|believed|agreed|agree|indicated|saw|see|"
+    r"were|was|are|is|have|has|had|named|pointed|performed|who|that|which|also|still|now|think|thought|want|wanted|use|used|"
+    r"own|owned|would|will|could|can|do|did|noted|cited|listed|felt|feel|plan|planned|support|oppose|visit|visited|get|got|took|take)\b|[,;:.!?()—–]",
+    re.I,
+)
+_GEO = {
+    "us": "US", "u.s.": "US", "u.s": "US", "usa": "US", "america": "US", "american": "US", "americans": "US",
+    "united states": "US", "uk": "UK", "u.k.": "UK", "britain": "UK", "british": "UK", "britons": "UK", "england": "UK",
+    "eu": "EU", "europe": "EU", "european": "EU", "europeans": "EU", "worldwide": "WORLD", "global": "WORLD",
+    "globally": "WORLD", "world": "WORLD", "world's": "WORLD", "canada": "CA", "canadian": "CA", "canadians": "CA",
+    "australia": "AU", "australian": "AU", "australians": "AU", "china": "CN", "chinese": "CN", "india": "IN",
+    "indian": "IN", "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "japan": "JP", "japanese": "JP",
+}
+_GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "those", "one",
+                  "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}
+_HEAD_SKIP = {"surveyed", "polled", "questioned", "interviewed", "asked", "studied", "sampled", "overall", "nationwide", "combined"}
+
+_ATTRIB_PATTERNS = [
+    re.compile(r"\baccording\s+to\s+(?:a\s+|an\s+|the\s+|that\s+same\s+|the\s+same\s+|this\s+)?(?P<who>[^,.;]+?)(?=[,.;]|$)", re.I),
+    re.compile(r"\b(?:a|an|the|this|that\s+same|the\s+same)\s+(?P<who>(?:[A-Z][\w.&'-]*\s?){1,8})\s+(?:survey|report|study|poll|analysis|data|census|release)\b"),
+    re.compile(r"\b(?:survey|report|study|poll|analysis|data|figures)\s+(?:by|from)\s+(?:the\s+)?(?P<who>(?:[A-Z][\w.&'-]*\s?(?:of\s+|and\s+|for\s+)?){1,10})"),
+    re.compile(r"(?P<who>(?:[A-Z][\w.&'-]*\s){0,6}[A-Z][\w.&'-]*)\s+(?:said|says|found|finds|reported|reports|estimates?|estimated|data\s+show)\b"),
+]
+_ANAPHORA = re.compile(r"\b(?:that\s+same|the\s+same|this|that|the)\s+(?:[A-Z][\w.&-]*\s+)?(?:survey|report|study|poll|analysis|academy|organi[sz]ation|group|data|figures|researchers)\b", re.I)
+_YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])")
+_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
+_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
+
+
+# --- sentences ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    in_quote: bool
+    orgs: tuple[str, ...] = ()
+    subject: str = ""
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks, paragraph by paragraph.
+
+    A quote left open at the end of a paragraph runs to the paragraph's end (news style
+    for multi-paragraph quotes), so the words a person said are never read as reporting.
+    """
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        p, base = para.group(0), para.start()
+        for open_q, close_q in _QUOTE_PAIRS:
+            i = 0
+            while True:
+                a = p.find(open_q, i)
+                if a < 0:
+                    break
+                b = p.find(close_q, a + 1)
+                if b < 0:
+                    if open_q != close_q:
+                        spans.append((base + a, base + len(p)))
+                    break
+                if b - a > 25:  # short quotes are scare quotes ("Zoom effect"), not speech
+                    spans.append((base + a, base + b + 1))
+                i = b + 1
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
+    """Sentences with document offsets; paragraphs are parsed separately so headlines stay apart."""
+    paras = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()]
+    quotes = _quoted_spans(text)
+    out: list[Sentence] = []
+    for (base, para), doc in zip(paras, nlp.pipe((p for _, p in paras), batch_size=batch_size), strict=True):
+        out.extend(_sentences_of(doc, base, quotes))
+    return out
+
+
+def _sentences_of(doc: Doc, base: int, quotes: list[tuple[int, int]]) -> list[Sentence]:
+    res = []
+    for sent in doc.sents:
+        s_text = sent.text.strip()
+        if not s_text:
+            continue
+        lead = len(sent.text) - len(sent.text.lstrip())
+        start = base + sent.start_char + lead
+        end = start + len(s_text)
+        orgs = tuple(e.text for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP"))
+        res.append(Sentence(s_text, start, end, _inside(quotes, start, end) or _mostly_quoted(quotes, start, end), orgs, _subject_of(sent)))
+    return res
+
+
+def _mostly_quoted(quotes: list[tuple[int, int]], start: int, end: int) -> bool:
+    covered = sum(max(0, min(b, end) - max(a, start)) for a, b in quotes)
+    return covered > 0.6 * (end - start)
+
+
+def _subject_of(sent: Span) -> str:
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            return " ".join(t.text for t in tok.subtree)
+    return ""
+
+
+# --- claims ---------------------------------------------------------------------------
+
+def extract_claims(text: str, nlp: Language, context: DocContext | None = None, batch_size: int = 64) -> list[Claim]:
+    """All statistical claims of a document, in order, with document offsets."""
+    return claims_from_sentences(text, segment(text, nlp, batch_size), context)
+
+
+def claims_from_sentences(text: str, sentences: list[Sentence], context: DocContext | None = None) -> list[Claim]:
+    context = context or DocContext()
+    quotes = _quoted_spans(text)
+    claims: list[Claim] = []
+    last_attr: str | None = context.attribution
+    last_period: str | None = context.period
+    for sent in sentences:
+        attribution = _attribution(sent)
+        anaphoric = bool(_ANAPHORA.search(sent.text)) or bool(re.search(r"\balso\b", sent.text))
+        if attribution is None or _ANAPHORA.fullmatch(attribution.strip()):
+            attribution = last_attr if anaphoric or context.attribution else None
+        quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
+        spans = _clause_spans(sent.text, quantities)
+        sent_years = _years(sent.text)
+        for q, (a, b) in zip(quantities, spans, strict=True):
+            clause = sent.text[a:b]
+            period = _period_for(clause, sent_years, sent.text) or (last_period if anaphoric else None) or context.period
+            measure, direction = _measure(sent.text, q)
+            population, subject, predicate = _roles(sent, q, measure, a, b)
+            if not population and context.population:
+                population = context.population
+            in_quote = sent.in_quote or _inside(quotes, sent.start + q.start, sent.start + q.end)
+            checkable, reason = _checkable(sent, q, in_quote)
+            doc_q = replace(q, start=sent.start + q.start, end=sent.start + q.end)
+            clause_text = clause.strip()
+            lead = len(clause) - len(clause.lstrip())
+            claims.append(Claim(
+                text=clause_text, start=sent.start + a + lead, end=sent.start + a + lead + len(clause_text),
+                sentence=sent.text, sentence_start=sent.start, sentence_end=sent.end, quantity=doc_q,
+                measure=measure, direction=direction, subject=subject, predicate=predicate,
+                population=population, period=period, attribution=attribution,
+                claim_type="quantity" if checkable else ("personal_experience" if in_quote else "other"),
+                checkable=checkable, reason=reason, in_quote=in_quote,
+            ))
+        if attribution and not sent.in_quote:
+            last_attr = attribution
+        if sent_years and not sent.in_quote:
+            last_period = sent_years[-1]
+    return claims
+
+
+def _is_statistic(sentence: str, q: Quantity) -> bool:
+    """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...")."""
+    if q.vague or q.unit != "count" or q.kind in ("range",):
+        return True
+    after = sentence[q.end:q.end + 40]
+    if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
+        word = re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?([A-Za-z][a-z-]+)", after).group(1).lower()
+        return word not in {"and", "or", "but", "to", "in", "on", "at", "with", "for", "by", "is", "was", "the", "a", "an", "who", "that"}
+    return False
+
+
+def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
+    if q.vague:
+        return False, f"vague quantity ('{q.text}')"
+    if in_quote:
+        return False, "inside a quotation: opinion or personal experience"
+    if _PERSONAL.search(sent.text):
+        return False, "first-person account: personal experience"
+    if q.unit in ("months", "weeks", "days") and re.search(r"\bevery\s+$", sent.text[: q.start]):
+        return False, "a personal routine, not a statistic"
+    return True, ""
+
+
+def _clause_spans(sentence: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+    """The clause around each quantity: from the previous clause break to the next one.
+
+    Two quantities in one clause are split where a connective joins them ("and",
+    "compared with", "up from"), so each claim gets its own span.
+    """
+    breaks = [(m.start(), m.end()) for m in re.finditer(r"[,;:()]|\s?[—–]\s?|\s-\s", sentence)]
+    spans = []
+    for i, q in enumerate(qs):
+        left = max([e for s, e in breaks if e <= q.start] or [0])
+        right = min([s for s, e in breaks if s >= q.end] or [len(sentence)])
+        # Keep the subject: a clause that would start right at the number borrows the text
+        # before the last break when that text is not an attribution ("According to...").
+        if i > 0 and qs[i - 1].end > left:
+            cut = _connective_cut(sentence, qs[i - 1].end, q.start)
+            left = cut
+        if i + 1 < len(qs) and qs[i + 1].start < right:
+            right = _connective_cut(sentence, q.end, qs[i + 1].start)
+        spans.append((left, right))
+    return spans
+
+
+def _connective_cut(sentence: str, a: int, b: int) -> int:
+    between = sentence[a:b]
+    m = None
+    for m in re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?)\s", between):
+        pass
+    if m:
+        return a + m.start()
+    mid = len(between) // 2
+    spaces = [i for i, ch in enumerate(between) if ch == " "]
+    return a + (min(spaces, key=lambda i: abs(i - mid)) if spaces else mid)
+
+
+def _years(text: str) -> list[str]:
+    out = []
+    for m in _YEAR.finditer(text):
+        y1, y2 = m.group("y1"), m.group("y2")
+        if y2:
+            y2 = y2 if len(y2) == 4 else y1[:2] + y2
+            out.append(f"{y1}-{y2}")
+        else:
+            out.append(y1)
+    return out
+
+
+_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to)\s+(?:the\s+)?(?:(?:19|20)\d\d)\b", re.I)
+
+
+def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str | None:
+    """The clause's own year, else the sentence's single year unless that year is a comparison ("consistent with 2021")."""
+    ys = _years(clause)
+    if ys:
+        return ys[0]
+    if len(sent_years) == 1 and not _COMPARISON_YEAR.search(sentence):
+        return sent_years[0]
+    return None
+
+
+def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
+    before, after = sentence[: q.start], sentence[q.end:]
+    if q.kind == "rank":
+        return "rank", None
+    if q.kind == "multiple":
+        return "multiple", _direction(q.text)
+    if q.unit == "points":
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
+        return ("change_points", _direction(m.group("dir"))) if m else ("level", None)
+    if q.unit == "percent":
+        m = _CHANGE_NOUN_AFTER.match(after)
+        if m and not _SHARE_AFTER.match(after):
+            return "change", _direction(m.group("dir"))
+        m = _CHANGE_VERB_BEFORE.search(before)
+        if m and not _SHARE_AFTER.match(after):
+            return "change", _direction(m.group("dir"))
+        if _SHARE_AFTER.match(after) or _SHARE_VERB_AFTER.match(after):
+            return "share", None
+        m = _TO_LEVEL_BEFORE.search(before)
+        return "level", (_direction(m.group("dir")) if m else None)
+    if q.unit.startswith("currency"):
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
+        return ("change", _direction(m.group("dir"))) if m and re.search(r"\bby\s", before[-20:] + " ") else ("amount", None)
+    if q.unit in ("hours", "minutes", "days", "weeks", "months", "years", "km", "miles", "kg", "degrees", "litres", "tonnes"):
+        return "level", None
+    m = _TO_LEVEL_BEFORE.search(before)
+    return "count", (_direction(m.group("dir")) if m else None)
+
+
+def _direction(word: str) -> str | None:
+    w = word.lower()
+    if re.fullmatch(_UP, w) or w in ("doubled", "tripled", "quadrupled", "twice") or "times" in w or "fold" in w:
+        return "up"
+    if re.fullmatch(_DOWN, w) or w == "halved":
+        return "down"
+    return None
+
+
+def _roles(sent: Sentence, q: Quantity, measure: str, a: int, b: int) -> tuple[str, str, str]:
+    """(population, subject, predicate) of one quantity, read from its clause."""
+    text = sent.text
+    after = text[q.end:b]
+    population = subject = predicate = ""
+    if measure == "share":
+        m = re.match(r"^\s*(?:of|among)\s+(?:the\s+|all\s+(?=the\s)?|those\s+)?(?P<pop>.*)", after, re.I)
+        if m:
+            rest = m.group("pop")
+            stop = _POP_STOP.search(rest)
+            population = rest[: stop.start()].strip() if stop else rest.strip()
+            predicate = rest[stop.start():].strip(" ,;") if stop else ""
+        else:
+            predicate = after.strip(" ,;")
+        subject = predicate
+    elif measure in ("change", "change_points"):
+        m = re.search(r"\b(?:in|of)\s+(?P<subj>[^,;.]+)", after)
+        subject = _trim_period(m.group("subj")) if m else ""
+        before = text[a:q.start]
+        v = re.search(r"(?P<np>[\w.'’\- ]+?)\s+(?:reported|saw|recorded|posted|had|experienced|noted)\s+(?:an?\s+|the\s+)?$", before)
+        if v:
+            population = v.group("np").strip()
+        elif not subject:
+            subject = sent.subject
+    else:
+        m = re.match(r"^\s*(?P<noun>(?:[\w'’-]+\s?){1,4})", after)
+        subject = _trim_period(m.group("noun")) if m else ""
+        population = ""
+    for tail in re.finditer(r"\bamong\s+(?P<pop>[^,;.]+)", text[a:b]):
+        if not population and measure != "share":
+            population = tail.group("pop").strip()
+    return _clean(population), _clean(subject), _clean(predicate)
+
+
+def _trim_period(s: str) -> str:
+    return re.split(r"\s(?:in|during|over|since|for)\s(?:the\s)?(?:(?:19|20)\d\d|past|last|previous)\b", s)[0].strip()
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" ,;:.")[:200]
+
+
+def _attribution(sent: Sentence) -> str | None:
+    if sent.in_quote:
+        return None
+    for pat in _ATTRIB_PATTERNS:
+        m = pat.search(sent.text)
+        if m:
+            who = m.group("who").strip()
+            if who and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
+                return who
+    return sent.orgs[0] if sent.orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
+
+
+# --- comparisons used by the judge ----------------------------------------------------
+
+def geo_codes(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    low = text.lower()
+    codes = set()
+    for word, code in _GEO.items():
+        if re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", low):
+            codes.add(code)
+    return codes
+
+
+def population_head(text: str | None) -> str | None:
+    """The head noun of a population phrase, singular and lower-case ('plastic surgeons surveyed' -> 'surgeon')."""
+    if not text:
+        return None
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text.lower()) if w not in _HEAD_SKIP]
+    words = [w for w in words if w not in {"the", "all", "of", "in", "aged", "ages", "and", "who", "from"}]
+    if not words:
+        return None
+    head = words[-1]
+    if head.endswith("ies") and len(head) > 4:
+        head = head[:-3] + "y"
+    elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:
+        head = head[:-1]
+    return head
+
+
+def is_generic_head(head: str | None) -> bool:
+    return head is None or head in _GENERIC_HEADS or head in {"member", "respondent", "participant", "people", "person"}
+
+
+def attribution_aliases(text: str | None) -> set[str]:
+    """Names an organisation goes by: its words, its acronym, a parenthesised short form."""
+    if not text:
+        return set()
+    aliases = set()
+    for paren in re.findall(r"\(([^)]+)\)", text):
+        aliases.add(paren.strip().lower())
+    base = re.sub(r"\([^)]*\)", " ", text)
+    words = re.findall(r"[A-Za-z][\w&.'-]*", base)
+    caps = [w for w in words if w[0].isupper() and w.lower() not in {"the", "of", "and", "for", "in", "on"}]
+    if len(caps) >= 2:
+        aliases.add("".join(w[0] for w in caps).lower())
+    stop = {"the", "of", "and", "for", "in", "on", "a", "an", "survey", "report", "study", "poll", "annual", "data",
+            "same", "that", "this", "new", "research", "center", "centre", "institute", "national", "american", "association", "academy"}
+    aliases |= {w.lower().strip(".") for w in words if w.lower() not in stop and len(w) > 2 and not w.isdigit()}
+    return aliases

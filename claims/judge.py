@@ -1,0 +1,233 @@
+"""Claim + candidate evidence -> verdict, by comparing the claim model field by field.
+
+Embedding similarity only says a statement is about the same thing. The verdict comes
+from the fields: the same figure with a different measure, population, period or
+source is `misrepresented`; the same measure with an incompatible figure or direction
+is `contradicted`; a compatible figure with nothing else in conflict is `supported`.
+Each rule is a small function so each kind of mismatch can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from claims.extract import attribution_aliases, geo_codes, is_generic_head, population_head
+from claims.model import Claim, Evidence, FieldComparison, Quantity, Verdict
+from claims.quantities import interval_contains, intervals_overlap
+
+JUDGE_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Similarity floors for each verdict (config.yaml `judge` and `retrieval`)."""
+
+    min_similarity: float = 0.35
+    supported_similarity: float = 0.5
+    misrepresented_similarity: float = 0.55
+    contradicted_similarity: float = 0.7
+    relative_tolerance: float = 0.0
+
+
+# --- field comparisons ----------------------------------------------------------------
+
+_UNIT_FAMILY = {"percent": "percent", "points": "points", "count": "count", "rank": "rank", "times": "times"}
+_MEASURE_FAMILY = {"share": "proportion", "level": "proportion", "change": "change", "change_points": "change_points",
+                   "count": "count", "amount": "amount", "rank": "rank", "multiple": "multiple"}
+
+
+def unit_family(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    return "currency" if unit.startswith("currency") else _UNIT_FAMILY.get(unit, unit)
+
+
+def _bounded(q: Quantity) -> bool:
+    """A finding states a specific figure (not just 'more than X') when its interval is narrow."""
+    if math.isinf(q.high) or q.low <= 0 and q.high == q.value:
+        return False
+    width = q.high - q.low
+    return width <= (5.0 if q.unit in ("percent", "points") else abs(q.value) * 0.1 + 1e-9)
+
+
+def values_match(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
+    """The source's figure fits the claim's interval, or the claim's figure fits a specific source figure.
+
+    'nearly 80%' vs 78%: 78 in [75, 80) -> match. '58%' vs 'more than 10%': the source's
+    figure is only a bound, so 58 fitting (10, 100] is not a match.
+    """
+    if unit_family(c.unit) != unit_family(f.unit) and {unit_family(c.unit), unit_family(f.unit)} != {"count", "percent"}:
+        return False
+    return interval_contains(c, f.value, rel_tol) or (_bounded(f) and interval_contains(f, c.value, rel_tol))
+
+
+def values_conflict(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
+    """No value both figures allow: '28%' vs '18%', 'nearly 80%' vs '83%'."""
+    return unit_family(c.unit) == unit_family(f.unit) and not intervals_overlap(c, f, rel_tol)
+
+
+def compare_measure(c: Claim, f: Claim) -> bool | None:
+    if c.measure == "none" or f.measure == "none":
+        return None
+    cm, fm = _MEASURE_FAMILY.get(c.measure, c.measure), _MEASURE_FAMILY.get(f.measure, f.measure)
+    return cm == fm
+
+
+def compare_unit(c: Claim, f: Claim) -> bool | None:
+    if c.quantity is None or f.quantity is None:
+        return None
+    return unit_family(c.unit) == unit_family(f.unit)
+
+
+def compare_direction(c: Claim, f: Claim) -> bool | None:
+    if not c.direction or not f.direction:
+        return None
+    return c.direction == f.direction
+
+
+def compare_population(c: Claim, f: Claim) -> bool | None:
+    """Different places, different groups, or 'all X' for a subgroup of X disagree.
+
+    A generic word on either side ('members', 'respondents') defers to the source's
+    framing: a survey's 'members' are the surgeons it surveyed.
+    """
+    cg, fg = geo_codes(c.population) | geo_codes(c.subject), geo_codes(f.population)
+    if cg and fg and not (cg & fg):
+        return False
+    if "WORLD" in cg and fg and "WORLD" not in fg:
+        return False
+    ch, fh = population_head(c.population), population_head(f.population)
+    if is_generic_head(ch) or is_generic_head(fh):
+        return None if (ch is None or fh is None) else True
+    if ch != fh:
+        return False
+    if c.population and c.population.lower().startswith(("all ", "every ")):
+        extra = set(f.population.lower().split()) - set(c.population.lower().split())
+        if extra - {"surveyed", "polled", "the", "of"}:
+            return False
+    return True
+
+
+def _years(period: str | None) -> tuple[int, int] | None:
+    if not period:
+        return None
+    parts = [int(p) for p in period.split("-") if p.isdigit()]
+    return (parts[0], parts[-1]) if parts else None
+
+
+def compare_period(c: Claim, f: Claim) -> bool | None:
+    cy, fy = _years(c.period), _years(f.period)
+    if cy is None or fy is None:
+        return None
+    return cy[0] <= fy[1] and fy[0] <= cy[1]
+
+
+def compare_attribution(c: Claim, f: Claim) -> bool | None:
+    ca, fa = attribution_aliases(c.attribution), attribution_aliases(f.attribution)
+    if not ca or not fa:
+        return None
+    return bool(ca & fa)
+
+
+def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0) -> tuple[FieldComparison, ...]:
+    assert c.quantity is not None and f.quantity is not None
+    value_ok = values_match(c.quantity, f.quantity, rel_tol)
+
+    def fc(name: str, cv: str | None, fv: str | None, agrees: bool | None) -> FieldComparison:
+        return FieldComparison(name, cv or "", fv or "", agrees)
+
+    return (
+        fc("value", c.quantity.text, f.quantity.text, value_ok),
+        fc("unit", c.unit, f.unit, compare_unit(c, f)),
+        fc("measure", c.measure, f.measure, compare_measure(c, f)),
+        fc("direction", c.direction, f.direction, compare_direction(c, f)),
+        fc("population", c.population, f.population, compare_population(c, f)),
+        fc("period", c.period, f.period, compare_period(c, f)),
+        fc("attribution", c.attribution, f.attribution, compare_attribution(c, f)),
+    )
+
+
+# --- the decision ---------------------------------------------------------------------
+
+_WHY = {
+    "measure": "the claim reports {c} where the source reports {f}",
+    "unit": "the claim gives the figure as {c} where the source gives {f}",
+    "population": "the claim is about {c!s} where the source covers {f!s}",
+    "period": "the claim places it in {c} where the source's figure is for {f}",
+    "attribution": "the claim credits {c} where the figure comes from {f}",
+    "direction": "the claim says it went {c} where the source says {f}",
+}
+_MEASURE_WORDS = {"share": "a share of a group", "change": "the size of a change", "level": "a level or rate",
+                  "count": "a count", "amount": "an amount of money", "rank": "a rank", "multiple": "a multiple",
+                  "change_points": "a change in percentage points"}
+
+
+def _describe(comp: FieldComparison) -> str:
+    c, f = comp.claim, comp.evidence
+    if comp.field == "measure":
+        c, f = _MEASURE_WORDS.get(c, c), _MEASURE_WORDS.get(f, f)
+    return _WHY[comp.field].format(c=f"'{c}'" if comp.field in ("population", "attribution") else c,
+                                   f=f"'{f}'" if comp.field in ("population", "attribution") else f)
+
+
+def not_checkable(claim: Claim) -> Verdict:
+    return Verdict("not_checkable", 0.9, f"Not a checkable statistic: {claim.reason or 'no figure to check'}.")
+
+
+def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = Thresholds()) -> Verdict:
+    """The verdict for one claim given its retrieved candidates (best first or not)."""
+    if not claim.checkable or claim.quantity is None:
+        return not_checkable(claim)
+    scored: dict[str, list[tuple[float, Evidence, tuple[FieldComparison, ...]]]] = {
+        "supported": [], "misrepresented": [], "contradicted": []}
+    for ev in candidates:
+        f = ev.finding
+        if f is None or f.quantity is None or ev.similarity < t.min_similarity:
+            continue
+        comps = compare_fields(claim, f, t.relative_tolerance)
+        by = {c.field: c.agrees for c in comps}
+        others_conflict = [k for k in ("population", "period", "attribution") if by[k] is False]
+        measure_conflict = by["measure"] is False or by["unit"] is False
+        if by["value"]:
+            if by["direction"] is False and not measure_conflict and ev.similarity >= t.contradicted_similarity:
+                scored["contradicted"].append((ev.similarity, ev, comps))
+            elif (measure_conflict or others_conflict) and ev.similarity >= t.misrepresented_similarity:
+                scored["misrepresented"].append((ev.similarity, ev, comps))
+            elif not measure_conflict and not others_conflict and by["direction"] is not False and ev.similarity >= t.supported_similarity:
+                scored["supported"].append((ev.similarity, ev, comps))
+        elif (not measure_conflict and not others_conflict and ev.similarity >= t.contradicted_similarity
+              and values_conflict(claim.quantity, f.quantity, t.relative_tolerance)):
+            scored["contradicted"].append((ev.similarity, ev, comps))
+    for verdict in ("supported", "misrepresented", "contradicted"):
+        if scored[verdict]:
+            sim, ev, comps = max(scored[verdict], key=lambda x: x[0])
+            return Verdict(verdict, _confidence(verdict, sim, t), _explain(verdict, claim, ev, comps), ev, comps)
+    best = max(candidates, key=lambda e: e.similarity, default=None)
+    closest = f" (closest: \u201c{_short(best.text)}\u201d, similarity {best.similarity:.2f})" if best else ""
+    conf = round(min(0.95, max(0.3, 1.0 - (best.similarity if best else 0.0))), 3)
+    return Verdict("unverifiable", conf, f"No source statement states this figure{closest}.", best, ())
+
+
+def _confidence(verdict: str, sim: float, t: Thresholds) -> float:
+    floor = {"supported": t.supported_similarity, "misrepresented": t.misrepresented_similarity,
+             "contradicted": t.contradicted_similarity}[verdict]
+    span = max(1e-6, 1.0 - floor)
+    return round(min(0.99, 0.6 + 0.4 * (sim - floor) / span), 3)
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
+
+
+def _explain(verdict: str, claim: Claim, ev: Evidence, comps: tuple[FieldComparison, ...]) -> str:
+    src = f"{ev.source_title}: \u201c{_short(ev.text)}\u201d"
+    if verdict == "supported":
+        return f"The source states a compatible figure ({comps[0].evidence} for {comps[0].claim}) \u2014 {src}."
+    if verdict == "contradicted":
+        by = {c.field: c for c in comps}
+        if by["direction"].agrees is False:
+            return f"Same figure, opposite direction: {_describe(by['direction'])} \u2014 {src}."
+        return f"The source gives {comps[0].evidence} where the claim says {comps[0].claim} \u2014 {src}."
+    reasons = [_describe(c) for c in comps if c.agrees is False and c.field in _WHY]
+    return f"The figure {comps[0].claim} is in the source, but " + "; ".join(reasons) + f" \u2014 {src}."

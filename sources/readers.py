@@ -1,0 +1,301 @@
+"""Files and URLs -> clean text with a title and header metadata.
+
+Articles and source documents are read the same way: txt, md, html (main text only:
+scripts, styles, navigation and comments dropped), pdf, and csv tables (each row
+written out as one sentence, so a table row becomes a finding like any other). Every
+problem is an `InputError` naming the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimdesk.errors import InputError
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv"}
+MAX_BYTES = 50 * 1024 * 1024
+URL_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    title: str
+    text: str
+    format: str
+    content_hash: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id from the location, so a revised file keeps its id and replaces its rows."""
+        return hashlib.sha1(self.path.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def iter_paths(inputs: list[str]) -> Iterator[tuple[str, InputError | None]]:
+    """Expand files, folders (recursively, sorted, symlink loops cut) and URLs.
+
+    Yields (path, error) so a caller can report an unreadable entry and carry on.
+    """
+    for item in inputs:
+        if re.match(r"^https?://", item):
+            yield item, None
+            continue
+        p = Path(item)
+        if not p.exists():
+            yield item, InputError("no such file or folder", path=item)
+        elif p.is_dir():
+            seen: set[Path] = set()
+            for sub in sorted(_walk(p, seen)):
+                if sub.suffix.lower() in SUPPORTED and not sub.name.startswith("."):
+                    yield str(sub), None
+        else:
+            yield str(p), None
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+    try:
+        real = folder.resolve()
+    except (OSError, RuntimeError):
+        return
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for e in entries:
+        try:
+            if e.is_dir():
+                yield from _walk(e, seen)
+            elif e.is_file():
+                yield e
+        except OSError:
+            continue
+
+
+def read_document(path: str) -> Document:
+    """Read one file or URL into a Document, or raise InputError naming it."""
+    if re.match(r"^https?://", path):
+        raw, fmt = _fetch(path)
+    else:
+        p = Path(path)
+        fmt = p.suffix.lower().lstrip(".") or "txt"
+        if fmt not in {s.lstrip(".") for s in SUPPORTED}:
+            raise InputError(f"unsupported file type '.{fmt}' (supported: {', '.join(sorted(SUPPORTED))})", path=path)
+        try:
+            size = p.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", path=path)
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt == "pdf":
+        text = _pdf_text(raw, path)
+    else:
+        decoded = decode_text(raw, path)
+        text = {"html": _html_text, "md": _markdown_text, "csv": lambda t: _csv_text(t, path)}.get(fmt, _plain_text)(decoded)
+    text = normalise_whitespace(text)
+    if not text.strip():
+        raise InputError("no text in file (empty or whitespace only)", path=path)
+    title = _title(text, path)
+    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=header_meta(text))
+
+
+def _fetch(url: str) -> tuple[bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=URL_TIMEOUT_SECONDS) as resp:  # noqa: S310 - user-given http(s) URL
+            raw = resp.read(MAX_BYTES + 1)
+            ctype = resp.headers.get("Content-Type", "")
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"cannot fetch URL: {reason}", path=url) from None
+    fmt = "pdf" if "pdf" in ctype else "html" if "html" in ctype or not ctype else "txt"
+    return raw, fmt
+
+
+def decode_text(raw: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1 for legacy files; binary is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("not valid UTF-16 text", path=path) from None
+    if b"\x00" in raw[:4096] or raw[:8] == b"\x89PNG\r\n\x1a\n" or raw[:4] in (b"GIF8", b"\xff\xd8\xff\xe0", b"PK\x03\x04"):
+        raise InputError("binary file, not text", path=path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+        if controls > max(5, len(text) // 100):
+            raise InputError("binary file, not text", path=path) from None
+        return text
+
+
+def normalise_whitespace(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _plain_text(text: str) -> str:
+    return text
+
+
+def _markdown_text(text: str) -> str:
+    """Markdown to plain prose: headings, list bullets and emphasis marks dropped, text kept."""
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
+        line = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line)
+        line = re.sub(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
+        line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"`([^`]*)`", r"\1", line)
+        out.append(line)
+    # Each list item or heading is its own paragraph, so sentences never run together.
+    return "\n\n".join(s for s in (ln.strip() for ln in out) if s)
+
+
+def _html_text(html: str) -> str:
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(html, "html.parser")
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    blocks = []
+    for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "blockquote", "figcaption"]):
+        if el.find(["p", "li"]):
+            continue
+        t = " ".join(el.get_text(" ", strip=True).split())
+        if t:
+            blocks.append(t)
+    if not blocks:
+        blocks = [" ".join(root.get_text(" ", strip=True).split())]
+    if title and (not blocks or blocks[0] != title):
+        h1 = root.find("h1")
+        if h1 is None:
+            blocks.insert(0, title)
+    return "\n\n".join(blocks)
+
+
+def _pdf_text(raw: bytes, path: str) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise InputError("PDF is encrypted", path=path)
+            except Exception:
+                raise InputError("PDF is encrypted", path=path) from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(f"malformed PDF: {str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__}", path=path) from None
+    text = "\n\n".join(pages)
+    # PDF extraction breaks lines mid-sentence; join lines that do not end a sentence.
+    text = re.sub(r"(?<![.!?:\n])\n(?!\n)", " ", text)
+    return text
+
+
+def _csv_text(text: str, path: str) -> str:
+    """Each data row as one sentence: 'metric: value unit (population, period).'
+
+    Recognised columns (case-insensitive): metric/measure/indicator, value, unit,
+    population/group/geography, year/period, source/publisher. Other columns are
+    appended as 'column: value'. Ragged rows are padded or refused with the row number.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path) from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise InputError("CSV has no data rows", path=path)
+    header = [h.strip().lower() for h in rows[0]]
+    title_line = ""
+    sentences = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header):
+            raise InputError(f"CSV row {n} has {len(row)} fields, header has {len(header)}", path=path)
+        rec = dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row)), strict=True))
+        sentences.append(_row_sentence(rec))
+    return "\n\n".join([title_line] + sentences if title_line else sentences)
+
+
+def _pick(rec: dict[str, str], *names: str) -> str:
+    for n in names:
+        if rec.get(n):
+            return rec[n]
+    return ""
+
+
+def _row_sentence(rec: dict[str, str]) -> str:
+    metric = _pick(rec, "metric", "measure", "indicator", "statistic", "variable", "description")
+    value = _pick(rec, "value", "figure", "amount", "number", "percent", "share")
+    unit = _pick(rec, "unit", "units")
+    pop = _pick(rec, "population", "group", "geography", "country", "region")
+    period = _pick(rec, "year", "period", "date")
+    src = _pick(rec, "source", "publisher")
+    used = {"metric", "measure", "indicator", "statistic", "variable", "description", "value", "figure", "amount",
+            "number", "percent", "share", "unit", "units", "population", "group", "geography", "country", "region",
+            "year", "period", "date", "source", "publisher"}
+    if unit.lower() in ("%", "percent", "per cent", "pct"):
+        figure = f"{value}%"
+    elif unit.lower() in ("usd", "$", "dollars"):
+        figure = f"${value}"
+    else:
+        figure = f"{value} {unit}".strip()
+    parts = [f"{metric}: {figure}" if metric else figure]
+    if pop:
+        parts.append(f"among {pop}" if not pop.lower().startswith(("among", "in ")) else pop)
+    if period:
+        parts.append(f"in {period}")
+    sentence = " ".join(parts)
+    extra = [f"{k}: {v}" for k, v in rec.items() if k not in used and v]
+    if extra:
+        sentence += " (" + "; ".join(extra) + ")"
+    if src:
+        sentence += f", according to {src}"
+    return sentence + "."
+
+
+def _title(text: str, path: str) -> str:
+    first = text.strip().split("\n", 1)[0].strip()
+    if 3 <= len(first) <= 200:
+        return first
+    return Path(path).stem.replace("-", " ").replace("_", " ")
+
+
+_META_RE = re.compile(r"^(?P<key>Publisher|Published|Released|Date|Method|Period|Population|Source|Author|Covers|Coverage)\s*:\s*(?P<val>.+)$", re.I | re.M)
+
+
+def header_meta(text: str) -> dict[str, str]:
+    """'Publisher: X' style header lines near the top of a source document."""
+    head = text[:2000]
+    meta = {m.group("key").lower(): m.group("val").strip() for m in _META_RE.finditer(head)}
+    if "released" in meta and "published" not in meta:
+        meta["published"] = meta.pop("released")
+    return meta
