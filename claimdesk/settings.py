@@ -39,7 +39,7 @@ class RetrievalSettings:
 class JudgeSettings:
     supported_similarity: float = 0.5
     misrepresented_similarity: float = 0.55
-    contradicted_similarity: float = 0.7
+    contradicted_similarity: float = 0.6
     flag_below_confidence: float = 0.6
     relative_tolerance: float = 0.0
 

@@ -66,7 +66,7 @@ _LEVEL_CUE = re.compile(r"\b(?:a|per)\s+(?:day|week|month|year|person|capita|hea
 _POP_STOP = re.compile(
     r"\b(?:said|say|says|reported|report|reports|expect|expects|expected|believe|believes|believed|agreed|agree|indicated|saw|see|"
     r"were|was|are|is|have|has|had|named|pointed|performed|who|that|which|also|still|now|think|thought|want|wanted|use|used|"
-    r"own|owned|would|will|could|can|do|did|noted|cited|listed|felt|feel|plan|planned|support|oppose|visit|visited|get|got|took|take)\b|[,;:.!?()—–]",
+    r"own|owned|would|will|could|can|do|did|noted|cited|listed|felt|feel|plan|planned|support|oppose|visit|visited|get|got|took|take)\b|[,;:!?()—–]|(?<![A-Z])\.(?=\s|$)",
     re.I,
 )
 _GEO = {
@@ -88,6 +88,7 @@ _ATTRIB_PATTERNS = [
     re.compile(r"(?P<who>(?:[A-Z][\w.&'-]*\s){0,6}[A-Z][\w.&'-]*)\s+(?:said|says|found|finds|reported|reports|estimates?|estimated|data\s+show)\b"),
 ]
 _ANAPHORA = re.compile(r"\b(?:that\s+same|the\s+same|this|that|the)\s+(?:[A-Z][\w.&-]*\s+)?(?:survey|report|study|poll|analysis|academy|organi[sz]ation|group|data|figures|researchers)\b", re.I)
+_GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|report|study|poll|analysis|academy|data|figures|researchers|organi[sz]ation)", re.I)
 _YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
@@ -140,7 +141,7 @@ def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
     paras = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()]
     quotes = _quoted_spans(text)
     out: list[Sentence] = []
-    for (base, para), doc in zip(paras, nlp.pipe((p for _, p in paras), batch_size=batch_size), strict=True):
+    for (base, _para), doc in zip(paras, nlp.pipe((p for _, p in paras), batch_size=batch_size), strict=True):
         out.extend(_sentences_of(doc, base, quotes))
     return out
 
@@ -185,9 +186,9 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     last_attr: str | None = context.attribution
     last_period: str | None = context.period
     for sent in sentences:
-        attribution = _attribution(sent)
+        attribution = context.attribution or _attribution(sent)
         anaphoric = bool(_ANAPHORA.search(sent.text)) or bool(re.search(r"\balso\b", sent.text))
-        if attribution is None or _ANAPHORA.fullmatch(attribution.strip()):
+        if attribution is None or _ANAPHORA.fullmatch(attribution.strip()) or _GENERIC_SOURCE.fullmatch(attribution.strip()):
             attribution = last_attr if anaphoric or context.attribution else None
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities)
@@ -219,6 +220,13 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     return claims
 
 
+_FUNCTION_WORDS = {
+    "and", "or", "but", "to", "in", "on", "at", "with", "for", "by", "is", "was", "were", "are", "the", "a", "an", "who",
+    "that", "when", "as", "after", "before", "because", "if", "so", "than", "then", "while", "until", "since", "from",
+    "into", "about", "he", "she", "they", "it", "we", "you", "i", "this", "these", "those", "her", "his", "their",
+}
+
+
 def _is_statistic(sentence: str, q: Quantity) -> bool:
     """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...")."""
     if q.vague or q.unit != "count" or q.kind in ("range",):
@@ -226,7 +234,7 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
         word = re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?([A-Za-z][a-z-]+)", after).group(1).lower()
-        return word not in {"and", "or", "but", "to", "in", "on", "at", "with", "for", "by", "is", "was", "the", "a", "an", "who", "that"}
+        return word not in _FUNCTION_WORDS
     return False
 
 
@@ -255,6 +263,9 @@ def _clause_spans(sentence: str, qs: list[Quantity]) -> list[tuple[int, int]]:
         right = min([s for s, e in breaks if s >= q.end] or [len(sentence)])
         # Keep the subject: a clause that would start right at the number borrows the text
         # before the last break when that text is not an attribution ("According to...").
+        if re.match(r"^\s*(?:according\s+to|said|says|say|reports?|reported|found)\b", sentence[left:q.start], re.I):
+            # "..., according to 79% of members": the clause before holds what the figure is about.
+            left = max([e for s, e in breaks if e < left - 1] or [0])
         if i > 0 and qs[i - 1].end > left:
             cut = _connective_cut(sentence, qs[i - 1].end, q.start)
             left = cut
@@ -266,11 +277,9 @@ def _clause_spans(sentence: str, qs: list[Quantity]) -> list[tuple[int, int]]:
 
 def _connective_cut(sentence: str, a: int, b: int) -> int:
     between = sentence[a:b]
-    m = None
-    for m in re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?)\s", between):
-        pass
-    if m:
-        return a + m.start()
+    cuts = list(re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?)\s", between))
+    if cuts:
+        return a + cuts[-1].start()
     mid = len(between) // 2
     spaces = [i for i, ch in enumerate(between) if ch == " "]
     return a + (min(spaces, key=lambda i: abs(i - mid)) if spaces else mid)
@@ -288,14 +297,16 @@ def _years(text: str) -> list[str]:
     return out
 
 
-_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to)\s+(?:the\s+)?(?:(?:19|20)\d\d)\b", re.I)
+_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to)\s+(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
 
 
 def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str | None:
     """The clause's own year, else the sentence's single year unless that year is a comparison ("consistent with 2021")."""
-    ys = _years(clause)
+    ys = _years(_COMPARISON_YEAR.sub(" ", clause))
     if ys:
         return ys[0]
+    if _years(clause):
+        return None
     if len(sent_years) == 1 and not _COMPARISON_YEAR.search(sentence):
         return sent_years[0]
     return None
@@ -315,7 +326,7 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         if m and not _SHARE_AFTER.match(after):
             return "change", _direction(m.group("dir"))
         m = _CHANGE_VERB_BEFORE.search(before)
-        if m and not _SHARE_AFTER.match(after):
+        if m and not re.match(r"^\s*of\b", after, re.I):
             return "change", _direction(m.group("dir"))
         if _SHARE_AFTER.match(after) or _SHARE_VERB_AFTER.match(after):
             return "share", None
@@ -410,7 +421,8 @@ def population_head(text: str | None) -> str | None:
     """The head noun of a population phrase, singular and lower-case ('plastic surgeons surveyed' -> 'surgeon')."""
     if not text:
         return None
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text.lower()) if w not in _HEAD_SKIP]
+    text = re.split(r"\b(?:aged?|ages|between|who|from|in|with)\b", text.lower())[0]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w not in _HEAD_SKIP and w not in _GEO]
     words = [w for w in words if w not in {"the", "all", "of", "in", "aged", "ages", "and", "who", "from"}]
     if not words:
         return None

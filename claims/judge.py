@@ -26,7 +26,7 @@ class Thresholds:
     min_similarity: float = 0.35
     supported_similarity: float = 0.5
     misrepresented_similarity: float = 0.55
-    contradicted_similarity: float = 0.7
+    contradicted_similarity: float = 0.6
     relative_tolerance: float = 0.0
 
 

@@ -23,7 +23,7 @@ from claims.model import Claim, Evidence, Verdict
 from sources.embed import Embedder, text_hash
 from sources.findings import document_context, extract_findings
 from sources.lexical import BM25
-from sources.readers import Document, read_document
+from sources.readers import Document, iter_paths, read_document
 from sources.retrieve import rank_candidates
 from store import reads, writes
 from store.db import session
@@ -64,7 +64,10 @@ def thresholds(settings: Settings) -> Thresholds:
 def read_documents(paths: list[str]) -> tuple[list[Document], list[str]]:
     """Read a batch; a bad file becomes one error line and the rest go on."""
     docs, errors = [], []
-    for p in paths:
+    for p, err in iter_paths(paths):
+        if err is not None:
+            errors.append(str(err))
+            continue
         try:
             docs.append(read_document(p))
         except ClaimdeskError as exc:
@@ -150,6 +153,13 @@ def extract_article_claims(docs: list[Document], settings: Settings) -> list[lis
     return out
 
 
+def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
+    """The whole sentence when it carries one claim (its topic may sit outside the clause:
+    "..., according to 79% of members"); the clause when the sentence holds several."""
+    siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
+    return claim.sentence if siblings == 1 else claim.text
+
+
 def judge_claims(claims: list[Claim], settings: Settings, index: StatementIndex, db_path: str
                  ) -> list[tuple[Verdict, list[tuple[str, int, float, float, float]]]]:
     """Retrieve candidates for each claim and judge it."""
@@ -158,7 +168,7 @@ def judge_claims(claims: list[Claim], settings: Settings, index: StatementIndex,
     results: list[tuple[Verdict, list[tuple[str, int, float, float, float]]]] = []
     ranked: dict[int, list[tuple[int, float, float, float]]] = {}
     if checkable and index.rows and index.bm25 is not None:
-        texts = [claims[i].text for i in checkable]
+        texts = [retrieval_text(claims[i], claims) for i in checkable]
         vecs = embed_cached(texts, settings, db_path)
         for i, cands in zip(checkable, rank_candidates(vecs, index.vectors, texts, index.bm25, settings.retrieval.top_k,
                                                          settings.retrieval.lexical_weight), strict=True):
@@ -168,8 +178,8 @@ def judge_claims(claims: list[Claim], settings: Settings, index: StatementIndex,
         evidence = [
             Evidence(statement_id=index.rows[j].statement_id, source_id=index.rows[j].source_id,
                      source_title=index.rows[j].source_title, text=index.rows[j].text, start=index.rows[j].start,
-                     end=index.rows[j].end, similarity=dense, finding=index.rows[j].finding)
-            for j, _hybrid, dense, _lex in cands
+                     end=index.rows[j].end, similarity=hybrid, finding=index.rows[j].finding)
+            for j, hybrid, _dense, _lex in cands
         ]
         verdict = judge(c, evidence, t)
         stored = [(index.rows[j].statement_id, rank, hybrid, dense, lex) for rank, (j, hybrid, dense, lex) in enumerate(cands, 1)]

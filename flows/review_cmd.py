@@ -19,8 +19,11 @@ _WILDCARDS = {"0.0.0.0", "::", ""}
 def run_review(db_path: str, host: str, port: int) -> None:
     """Serve the review desk over the database at `db_path` until interrupted."""
     if host in _WILDCARDS:
-        print(f"warning: the review desk is listening on all interfaces ({host or '*'}); anyone who can "
-              "reach this machine can review claims", file=sys.stderr)
+        print(
+            f"warning: the review desk is listening on all interfaces ({host or '*'}); anyone who can "
+            "reach this machine can review claims",
+            file=sys.stderr,
+        )
         allowed: tuple[str, ...] = ("*",)
     else:
         allowed = (*LOOPBACK_HOSTS, host.strip("[]"))

@@ -53,9 +53,9 @@ def iter_paths(inputs: list[str]) -> Iterator[tuple[str, InputError | None]]:
         if re.match(r"^https?://", item):
             yield item, None
             continue
-        p = Path(item)
+        p = Path(item).absolute()
         if not p.exists():
-            yield item, InputError("no such file or folder", path=item)
+            yield str(p), InputError("no such file or folder", path=item)
         elif p.is_dir():
             seen: set[Path] = set()
             for sub in sorted(_walk(p, seen)):
@@ -159,6 +159,7 @@ def _plain_text(text: str) -> str:
 
 def _markdown_text(text: str) -> str:
     """Markdown to plain prose: headings, list bullets and emphasis marks dropped, text kept."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     out = []
     for line in text.split("\n"):
         line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
@@ -216,7 +217,10 @@ def _pdf_text(raw: bytes, path: str) -> str:
         raise InputError(f"malformed PDF: {str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__}", path=path) from None
     text = "\n\n".join(pages)
     # PDF extraction breaks lines mid-sentence; join lines that do not end a sentence.
-    text = re.sub(r"(?<![.!?:\n])\n(?!\n)", " ", text)
+    # Only a line that stops mid-sentence (lower-case word, comma) is joined; headings
+    # and "Key: value" header lines keep their own line.
+    text = re.sub(r"(?<=[a-z,;\-])\n(?!\n)(?=[a-z0-9(])", " ", text)
+    text = re.sub(r"\n(?!\n)", "\n\n", text)
     return text
 
 
@@ -235,14 +239,21 @@ def _csv_text(text: str, path: str) -> str:
     if len(rows) < 2:
         raise InputError("CSV has no data rows", path=path)
     header = [h.strip().lower() for h in rows[0]]
-    title_line = ""
-    sentences = []
+    records = []
     for n, row in enumerate(rows[1:], start=2):
         if len(row) > len(header):
             raise InputError(f"CSV row {n} has {len(row)} fields, header has {len(header)}", path=path)
-        rec = dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row)), strict=True))
-        sentences.append(_row_sentence(rec))
-    return "\n\n".join([title_line] + sentences if title_line else sentences)
+        records.append(dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row)), strict=True)))
+    # A publisher shared by every row is stated once, as a header line, not on each row.
+    publishers = {_pick(r, "source", "publisher") for r in records}
+    lines = []
+    if len(publishers) == 1 and publishers != {""}:
+        lines.append(f"Publisher: {publishers.pop()}")
+        for r in records:
+            r.pop("source", None)
+            r.pop("publisher", None)
+    lines += [_row_sentence(r) for r in records]
+    return "\n\n".join(lines)
 
 
 def _pick(rec: dict[str, str], *names: str) -> str:
@@ -262,12 +273,16 @@ def _row_sentence(rec: dict[str, str]) -> str:
     used = {"metric", "measure", "indicator", "statistic", "variable", "description", "value", "figure", "amount",
             "number", "percent", "share", "unit", "units", "population", "group", "geography", "country", "region",
             "year", "period", "date", "source", "publisher"}
+    sign = ""
+    if value.startswith(("-", "−", "+")) or re.search(r"\b(?:change|growth|increase|decrease|decline)\b", metric, re.I):
+        sign = "down " if value.startswith(("-", "−")) else "up "
+        value = value.lstrip("-−+")
     if unit.lower() in ("%", "percent", "per cent", "pct"):
-        figure = f"{value}%"
+        figure = f"{sign}{value}%"
     elif unit.lower() in ("usd", "$", "dollars"):
         figure = f"${value}"
     else:
-        figure = f"{value} {unit}".strip()
+        figure = f"{sign}{value} {unit}".strip()
     parts = [f"{metric}: {figure}" if metric else figure]
     if pop:
         parts.append(f"among {pop}" if not pop.lower().startswith(("among", "in ")) else pop)

@@ -9,6 +9,7 @@ share one file without losing a write.
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 import time
 from collections.abc import Iterator
@@ -46,8 +47,9 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
                 raise ClaimdeskError(f"cannot open database: {str(exc).splitlines()[0]}", path=str(path)) from None
         except duckdb.Error as exc:
             raise ClaimdeskError(f"not a usable claimdesk database: {str(exc).splitlines()[0]}", path=str(path)) from None
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
+        # Short, jittered waits: the other process holds the lock for one article at a time.
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 0.2)
 
 
 def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:

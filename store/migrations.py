@@ -7,6 +7,7 @@ brings it up to date in place and opening a current one does nothing. Views are
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,6 +85,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             start_char        INTEGER NOT NULL,
             end_char          INTEGER NOT NULL,
             finding_text      VARCHAR,
+            quantity_text     VARCHAR,
             value             DOUBLE,
             low               DOUBLE,
             high              DOUBLE,
@@ -231,6 +233,21 @@ def migrate(
         except Exception:
             con.execute("ROLLBACK")
             raise
-    for sql in VIEWS.values():
-        con.execute(sql)
+    _refresh_views(con)
     return todo
+
+
+def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create only the views whose definition changed, so opening a current database writes nothing.
+
+    Re-creating views on every open would make concurrent sessions collide on the catalog.
+    """
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (name VARCHAR PRIMARY KEY, sql_hash VARCHAR NOT NULL)")
+    have = dict(con.execute("SELECT name, sql_hash FROM schema_views").fetchall())
+    existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    for name, sql in VIEWS.items():
+        digest = hashlib.sha1(sql.encode("utf-8")).hexdigest()
+        if have.get(name) == digest and name in existing:
+            continue
+        con.execute(sql)
+        con.execute("INSERT OR REPLACE INTO schema_views (name, sql_hash) VALUES (?, ?)", [name, digest])

@@ -22,7 +22,7 @@ class StatementRow:
 
 
 _STATEMENT_SQL = """
-SELECT s.statement_id, s.source_id, d.title, s.text, s.start_char, s.end_char, s.finding_text, s.value, s.low, s.high,
+SELECT s.statement_id, s.source_id, d.title, s.text, s.start_char, s.end_char, s.finding_text, s.quantity_text, s.value, s.low, s.high,
        s.unit, s.hedge, s.measure, s.direction, s.subject, s.predicate, s.population, s.period, s.attribution
 FROM source_statements s JOIN source_documents d USING (source_id)
 ORDER BY s.source_id, s.start_char, s.statement_id
@@ -33,13 +33,13 @@ def load_statements(con: duckdb.DuckDBPyConnection) -> list[StatementRow]:
     """All source statements with their findings rebuilt as Claims, for retrieval and judging."""
     out = []
     for r in con.execute(_STATEMENT_SQL).fetchall():
-        (sid, src, title, text, start, end, ftext, value, low, high, unit, hedge, measure, direction, subject,
+        (sid, src, title, text, start, end, ftext, qtext, value, low, high, unit, hedge, measure, direction, subject,
          predicate, population, period, attribution) = r
         q = None
         if value is not None:
             hi = float("inf") if high is None else high
             hedge_kind = (hedge or "").lower()
-            q = Quantity(value=value, low=low, high=hi, unit=unit, text=ftext or "", start=start, end=end, hedge=hedge,
+            q = Quantity(value=value, low=low, high=hi, unit=unit, text=qtext or "", start=start, end=end, hedge=hedge,
                          low_inclusive=not re.match(r"more than|over|above|just over|in excess", hedge_kind),
                          high_inclusive=not re.match(r"nearly|almost|just under|less than|fewer than|under|below", hedge_kind))
         finding = Claim(text=ftext or text, start=start, end=end, sentence=text, sentence_start=start, sentence_end=end,

@@ -220,7 +220,13 @@ def verdicts_per_article(con: duckdb.DuckDBPyConnection, limit: int = 12) -> lis
     for article_id, title, total, problems, verdict, n in rows:
         item = out.setdefault(
             article_id,
-            {"article_id": article_id, "title": title, "total": int(total), "problems": int(problems), "counts": {}},
+            {
+                "article_id": article_id,
+                "title": title,
+                "total": int(total),
+                "problems": int(problems),
+                "counts": {},
+            },
         )
         item["counts"][verdict] = int(n)
     return list(out.values())
@@ -280,7 +286,7 @@ def evidence(con: duckdb.DuckDBPyConnection, claim_id: str, limit: int = 10) -> 
             )
             SELECT s.statement_id, s.source_id, d.title AS source_title, d.path AS source_path,
                    d.publisher, d.published, d.period AS source_period,
-                   s.text, s.finding_text, s.start_char, s.end_char,
+                   s.text, s.finding_text, s.quantity_text, s.start_char, s.end_char,
                    s.value, s.low, s.high, s.unit, s.hedge, s.measure, s.direction, s.subject,
                    s.predicate, s.population, s.period, s.attribution,
                    m.rank, m.similarity, m.dense, m.lexical,

@@ -67,13 +67,13 @@ def replace_source(
                 continue
             seen.add(sid)
             ids.append(sid)
-            rows.append([sid, source_id, f.sentence, f.start, f.end, f.text, *_quantity_cols(f)[1:], f.measure,
+            rows.append([sid, source_id, f.sentence, f.start, f.end, f.text, *_quantity_cols(f), f.measure,
                          f.direction, f.subject, f.predicate, f.population, f.period, f.attribution, *extractor])
         if rows:
             con.executemany(
-                "INSERT INTO source_statements (statement_id, source_id, text, start_char, end_char, finding_text, value, low, high,"
-                " unit, hedge, measure, direction, subject, predicate, population, period, attribution, extractor, extractor_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO source_statements (statement_id, source_id, text, start_char, end_char, finding_text, quantity_text, value,"
+                " low, high, unit, hedge, measure, direction, subject, predicate, population, period, attribution, extractor,"
+                " extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
     return ids

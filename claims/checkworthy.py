@@ -1,0 +1,253 @@
+"""Check-worthiness: a 0..1 score for every sentence, from a small logistic regression.
+
+Features are the sentence embedding (computed once by the caller, so the pipeline
+embeds each sentence a single time), a few hand-made surface features (digits,
+percents, number words, length bucket, first-person pronouns, modal/future words,
+tense...) and the presence of a few hundred common words whose vocabulary and
+weights are learned at training time (only the words and weights are stored).
+
+The trained parameters live next to this file in `checkworthy_model.json`
+(written by `python -m benchmarks.train_checkworthy`). Scoring is pure numpy:
+no scikit-learn at run time, and the only file read is that bundled JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).with_name("checkworthy_model.json")
+
+# ---------------------------------------------------------------------------
+# Hand-made features. Each is 0/1 (or a small count clipped to 0..1) so that a
+# single regularisation strength suits them and the embedding alike.
+# ---------------------------------------------------------------------------
+
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions "
+    "dozen dozens half third thirds quarter quarters twice double doubled tripled triple percent "
+    "majority minority"
+).split()
+_RE_DIGIT = re.compile(r"\d")
+_RE_PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
+_RE_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_RE_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+_RE_MONEY = re.compile(r"[$£€]\s?\d|\b\d[\d,.]*\s?(?:dollars|pounds|euros)\b|\bdollars?\b", re.I)
+_RE_FIRST_SING = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.I)
+_RE_FIRST_PLUR = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our|ours|ourselves)\b", re.I)
+_RE_SECOND = re.compile(r"\b(?:you|you're|you've|your|yours)\b", re.I)
+_RE_MODAL = re.compile(
+    r"\b(?:will|won't|would|shall|should|could|can|may|might|must|going to|gonna|'ll|plan|plans|"
+    r"promise|intend|want|wants|hope)\b",
+    re.I,
+)
+_RE_COMPARATIVE = re.compile(
+    r"\b(?:more|less|fewer|most|least|highest|lowest|largest|biggest|smallest|increase[sd]?|"
+    r"decrease[sd]?|rose|risen|fell|fallen|cut|doubled|tripled|grew|grown|declined?|record)\b",
+    re.I,
+)
+_RE_OPINION = re.compile(
+    r"\b(?:think|believe|feel|opinion|agree|disagree|great|wonderful|terrible|honou?red|thank|thanks|"
+    r"pleased|glad|happy|love)\b",
+    re.I,
+)
+_RE_TIME = re.compile(
+    r"\b(?:last year|this year|since|ago|today|years?|months?|decade|century|january|february|march|"
+    r"april|june|july|august|september|october|november|december)\b",
+    re.I,
+)
+
+_RE_PAST = re.compile(r"\b(?:was|were|had|did|\w{3,}ed)\b", re.I)
+_RE_PERFECT = re.compile(r"\b(?:has|have|hasn't|haven't|'ve)\s+(?:\w+\s+)?(?:been|\w+ed|\w+en)\b", re.I)
+_RE_RECORD = re.compile(
+    r"\b(?:said|says|according to|voted|votes?|proposed|passed|signed|supported|opposed)\b", re.I
+)
+_RE_NEGATION = re.compile(r"\b(?:not|no|never)\b|n't", re.I)
+_RE_NUMBERS = re.compile(r"\d+")
+_FIRST_PERSON_CAPS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
+
+# Length buckets in words: <=5, 6-12, 13-25, >25.
+_LENGTH_EDGES = (5, 12, 25)
+
+HAND_FEATURES: tuple[str, ...] = (
+    "has_digit",
+    "has_percent",
+    "has_number_word",
+    "has_year",
+    "has_money",
+    "len_le5",
+    "len_6_12",
+    "len_13_25",
+    "len_gt25",
+    "first_person_singular",
+    "first_person_plural",
+    "second_person",
+    "modal_future",
+    "comparative",
+    "opinion_word",
+    "time_expression",
+    "question",
+    "past_tense",
+    "present_perfect",
+    "said_or_voted",
+    "negation",
+    "proper_nouns",  # capitalised words after the first, 0, 1/3, 2/3, 1 (3 or more)
+    "has_proper_noun",
+    "several_numbers",
+)
+
+# Lexical features: lower-cased words (and % and $) from a vocabulary stored with the model.
+_RE_TOKEN = re.compile(r"\w+|%|\$")
+WORD_PREFIX = "word="
+
+
+def tokens(sentence: str) -> set[str]:
+    """The distinct lower-cased tokens of a sentence, as the lexical features see them."""
+    return {t.lower() for t in _RE_TOKEN.findall(sentence)}
+
+
+def hand_features(sentence: str) -> np.ndarray:
+    """The surface features of one sentence, in the order of `HAND_FEATURES`."""
+    s = sentence.strip()
+    words = s.split()
+    bucket = sum(len(words) > edge for edge in _LENGTH_EDGES)
+    caps = sum(
+        1 for w in words[1:] if w[:1].isupper() and w.lower().strip(",.;:!?") not in _FIRST_PERSON_CAPS
+    )
+    lengths = [0.0, 0.0, 0.0, 0.0]
+    lengths[bucket] = 1.0
+    values = [
+        bool(_RE_DIGIT.search(s)),
+        bool(_RE_PERCENT.search(s)),
+        bool(_RE_NUMBER_WORD.search(s)),
+        bool(_RE_YEAR.search(s)),
+        bool(_RE_MONEY.search(s)),
+        *lengths,
+        bool(_RE_FIRST_SING.search(s)),
+        bool(_RE_FIRST_PLUR.search(s)),
+        bool(_RE_SECOND.search(s)),
+        bool(_RE_MODAL.search(s)),
+        bool(_RE_COMPARATIVE.search(s)),
+        bool(_RE_OPINION.search(s)),
+        bool(_RE_TIME.search(s)),
+        s.endswith("?"),
+        bool(_RE_PAST.search(s)),
+        bool(_RE_PERFECT.search(s)),
+        bool(_RE_RECORD.search(s)),
+        bool(_RE_NEGATION.search(s)),
+        min(caps, 3) / 3,
+        caps > 0,
+        len(_RE_NUMBERS.findall(s)) > 1,
+    ]
+    return np.asarray(values, dtype=np.float32)
+
+
+def word_features(sentences: list[str], vocabulary: list[str]) -> np.ndarray:
+    """0/1 presence of each vocabulary word in each sentence."""
+    index = {w: i for i, w in enumerate(vocabulary)}
+    out = np.zeros((len(sentences), len(vocabulary)), dtype=np.float32)
+    for row, sentence in enumerate(sentences):
+        for tok in tokens(sentence):
+            col = index.get(tok)
+            if col is not None:
+                out[row, col] = 1.0
+    return out
+
+
+def feature_matrix(
+    sentences: list[str], vectors: np.ndarray, vocabulary: list[str] | None = None
+) -> np.ndarray:
+    """[embedding | hand features | word features]: the layout the model was trained on."""
+    vocabulary = vocabulary or []
+    vecs = np.asarray(vectors, dtype=np.float32)
+    if vecs.ndim != 2 or vecs.shape[0] != len(sentences):
+        raise ValueError(f"expected {len(sentences)} vectors, got array of shape {vecs.shape}")
+    if not sentences:
+        return np.zeros((0, vecs.shape[1] + len(HAND_FEATURES) + len(vocabulary)), dtype=np.float32)
+    hand = np.stack([hand_features(s) for s in sentences])
+    return np.hstack([vecs, hand, word_features(sentences, vocabulary)])
+
+
+def feature_names(dim: int, vocabulary: list[str] | None = None) -> list[str]:
+    return (
+        [f"emb_{i}" for i in range(dim)] + list(HAND_FEATURES) + [WORD_PREFIX + w for w in vocabulary or []]
+    )
+
+
+# ---------------------------------------------------------------------------
+# The model: coefficients in a bundled JSON file, loaded once.
+# ---------------------------------------------------------------------------
+
+
+class CheckworthyModel:
+    """Logistic regression parameters, applied with numpy."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.params = params
+        self.coef = np.asarray(params["coefficients"], dtype=np.float64)
+        self.intercept = float(params["intercept"])
+        self.feature_names: list[str] = list(params["feature_names"])
+        self.threshold = float(params.get("threshold", 0.5))
+        self.embedding_model: str = params.get("embedding_model", "")
+        # Optional standardisation learned at training time (identity when absent).
+        self.mean = np.asarray(params.get("feature_mean", np.zeros_like(self.coef)), dtype=np.float64)
+        self.scale = np.asarray(params.get("feature_scale", np.ones_like(self.coef)), dtype=np.float64)
+        if not (len(self.coef) == len(self.feature_names) == len(self.mean) == len(self.scale)):
+            raise ValueError("checkworthy model: coefficients and feature names differ in length")
+        self.vocabulary = [n[len(WORD_PREFIX) :] for n in self.feature_names if n.startswith(WORD_PREFIX)]
+        self.dim = sum(1 for n in self.feature_names if n.startswith("emb_"))
+        if self.feature_names != feature_names(self.dim, self.vocabulary):
+            raise ValueError("checkworthy model: feature layout differs from this code; retrain the model")
+
+    def decision(self, features: np.ndarray) -> np.ndarray:
+        x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        return x @ self.coef + self.intercept
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        z = np.clip(self.decision(features), -500.0, 500.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> CheckworthyModel:
+    """The bundled model (or another JSON file with the same layout), read once."""
+    with open(path or MODEL_PATH, encoding="utf-8") as fh:
+        return CheckworthyModel(json.load(fh))
+
+
+def score_sentences(sentences: list[str], vectors: np.ndarray) -> np.ndarray:
+    """Check-worthiness in 0..1 for each sentence, given its embedding (one row per sentence).
+
+    The vectors must come from the embedding model the classifier was trained with
+    (`load_model().embedding_model`, all-MiniLM-L6-v2, L2-normalised).
+    """
+    model = load_model()
+    vecs = np.asarray(vectors, dtype=np.float32)
+    if len(sentences) and vecs.shape[1] != model.dim:
+        raise ValueError(f"checkworthy model expects {model.dim}-d embeddings, got {vecs.shape[1]}-d")
+    if not sentences:
+        return np.zeros(0, dtype=np.float64)
+    return model.predict_proba(feature_matrix(sentences, vecs, model.vocabulary))
+
+
+class _Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def score_texts(sentences: list[str], embedder: _Encoder) -> np.ndarray:
+    """Convenience: embed the sentences with `embedder`, then score them."""
+    if not sentences:
+        return np.zeros(0, dtype=np.float64)
+    return score_sentences(sentences, embedder.encode(list(sentences)))
+
+
+def is_checkworthy(scores: np.ndarray) -> np.ndarray:
+    """Boolean mask at the threshold chosen by cross-validation when the model was trained."""
+    return np.asarray(scores) >= load_model().threshold

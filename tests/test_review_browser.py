@@ -1,0 +1,153 @@
+"""The review desk in a real browser: Playwright driving Debian's Chromium.
+
+Skipped (with the reason) where /usr/bin/chromium or the playwright package is
+missing; CI installs both. Never run `playwright install`: the system Chromium is
+used. Screenshots of the queue and a claim page land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from review.app import create_app
+from store.db import session
+from tests.review_fixtures import build_db
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.skip(f"the playwright package is not installed ({exc})")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app served by uvicorn on a free loopback port, in a background thread."""
+    db = build_db(tmp_path / "browser.duckdb")
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", db
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def test_editor_reviews_a_claim_in_the_browser(desk: tuple[str, Path], page) -> None:
+    base, db = desk
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.goto(base + "/")
+    rows = page.locator("table#queue tbody tr")
+    assert rows.count() == 8
+    page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
+
+    page.get_by_role("link", name="a 58% increase in bookings for cosmetic treatments in 2022").click()
+    page.wait_for_url("**/claims/cos-bookings")
+    assert (
+        page.locator("mark#claim-mark").inner_text()
+        == "a 58% increase in bookings for cosmetic treatments in 2022"
+    )
+    assert "58% of surgeons reported an increase" in page.locator("article.evidence").first.inner_text()
+
+    page.locator("label.pick.v-misrepresented").click()
+    page.fill("textarea[name=note]", "The survey's 58% is a share of surgeons, not the size of the rise.")
+    page.fill("input[name=reviewer]", "Browser Editor")
+    page.screenshot(path=str(ARTIFACTS / "review-claim.png"), full_page=True)
+    page.click("#save-stay")
+    page.wait_for_url("**/claims/cos-bookings?saved=cos-bookings")
+    assert "Decision saved" in page.locator("p.notice").inner_text()
+    log = page.locator("#review-log").inner_text()
+    assert "Browser Editor" in log and "share of surgeons" in log
+
+    page.goto(base + "/?status=reviewed")
+    row = page.locator("tr[data-claim=cos-bookings]")
+    assert "reviewed by Browser Editor" in row.inner_text()
+
+    with session(db) as con:
+        assert con.execute(
+            "SELECT verdict, reviewer, machine_verdict FROM reviews WHERE claim_id = 'cos-bookings'"
+        ).fetchall() == [("misrepresented", "Browser Editor", "misrepresented")]
+
+
+def test_keyboard_shortcuts_move_and_confirm(desk: tuple[str, Path], page) -> None:
+    base, db = desk
+    page.goto(base + "/")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert page.locator("tr.selected").get_attribute("data-claim") == "teen-addicted"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/claims/teen-addicted")
+
+    page.keyboard.press("c")  # no reviewer name yet: asks for it instead of submitting
+    assert "Type your name" in page.locator("#form-hint").inner_text()
+    page.fill("input[name=reviewer]", "Key Editor")
+    page.locator("label.pick.v-supported").click()  # shortcuts work again outside text fields
+    page.keyboard.press("c")  # confirm the machine verdict and go on to the next claim
+    page.wait_for_url("**/claims/cos-social?saved=teen-addicted")
+
+    page.keyboard.press("n")
+    page.wait_for_url("**/claims/cos-bookings")
+    page.keyboard.press("k")
+    page.wait_for_url("**/claims/cos-social")
+    assert page.locator("input[name=reviewer]").input_value() == "Key Editor"  # remembered
+
+    with session(db) as con:
+        assert con.execute(
+            "SELECT verdict, reviewer FROM reviews WHERE claim_id = 'teen-addicted'"
+        ).fetchall() == [("unverifiable", "Key Editor")]
