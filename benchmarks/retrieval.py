@@ -169,6 +169,30 @@ def doc_field_texts(ds: Dataset, which: str) -> list[str]:
     raise ValueError(which)
 
 
+def duplicate_groups(ds: Dataset) -> list[list[int]]:
+    """Candidates that are the same claim: equal vclaim and title once case, spaces and
+    punctuation are ignored (the CLEF-2020 pool has 184 such pairs that differ only in
+    quote style, "..." vs '...'; the CLEF-2021 pool 35 exact copies). Each group lists
+    doc indices in file order."""
+    def key(d: dict) -> str:
+        return re.sub(r"[\W_]+", "", f"{d['vclaim']}|{d.get('title', '')}".lower())
+
+    groups: dict[str, list[int]] = {}
+    for i, d in enumerate(ds.docs):
+        groups.setdefault(key(d), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def tie_duplicates(scores: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """Give every member of a duplicate group the group's best score, so copies of one
+    claim rank together, the first listed first (rankings break ties by index). Without
+    this, which copy wins is decided by the embedding's reaction to quote marks."""
+    out = scores.copy()
+    for members in groups:
+        out[:, members] = scores[:, members].max(axis=1, keepdims=True)
+    return out
+
+
 # ----------------------------------------------------------------------------- dates (clef2021)
 
 _VCLAIM_DATE_RE = re.compile(r"stated on (\w+ \d{1,2}, \d{4})")
@@ -261,6 +285,7 @@ class Config:
     b: float = 0.75
     date_weight: float = 0.0
     date_tau: float = DATE_TAU_DAYS
+    dedup: bool = True
 
 
 def combine_fields(per_field: list[np.ndarray], mode: str) -> np.ndarray:
@@ -279,6 +304,7 @@ class Scorer:
         self._dense: dict[str, np.ndarray] = {}
         self._lex: dict[tuple[str, float, float], np.ndarray] = {}
         self._qvecs: np.ndarray | None = None
+        self._dups: list[list[int]] | None = None
 
     def query_vecs(self) -> np.ndarray:
         if self._qvecs is None:
@@ -334,6 +360,10 @@ class Scorer:
                 scores = hybrid_scores(dense, lexical, w)
         if cfg.date_weight > 0 and self.ds.name == "clef2021":
             scores = scores + cfg.date_weight * date_prior(self.ds, self.queries, cfg.date_tau)
+        if cfg.dedup:
+            if self._dups is None:
+                self._dups = duplicate_groups(self.ds)
+            scores = tie_duplicates(scores, self._dups)
         return scores
 
 

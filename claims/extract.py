@@ -57,7 +57,10 @@ def load_nlp(name: str) -> Language:
 _UP = r"(?:increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
 _DOWN = r"(?:decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
 _CHANGE_NOUN_AFTER = re.compile(rf"^\s*(?:year-on-year\s+|annual\s+|overall\s+)?(?P<dir>{_UP}|{_DOWN})\b", re.I)
-_CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\s+over|just\s+under|close\s+to)\s+)?$", re.I)
+_FILLER = r"(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\s+over|just\s+under|close\s+to|just|only|a|an|another|a\s+further)\s+)*"
+_CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLER}$", re.I)
+_CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|growth|gain|loss)\s+of\s+{_FILLER}$", re.I)
+_BASELINE_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+it\s+was|versus|from)\b", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
 _SHARE_VERB_AFTER = re.compile(r"^\s*(?:said|say|says|reported|report|believe[sd]?|expect(?:ed|s)?|agree[sd]?|indicated|named|pointed|think|thought|support(?:ed|s)?|oppose[sd]?|want(?:ed|s)?|use[sd]?|own(?:ed|s)?|saw|see|had|have|were|are)\b", re.I)
@@ -193,10 +196,20 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities)
         sent_years = _years(sent.text)
-        for q, (a, b) in zip(quantities, spans, strict=True):
+        for k, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             clause = sent.text[a:b]
-            period = _period_for(clause, sent_years, sent.text) or (last_period if anaphoric else None) or context.period
+            baseline = _BASELINE_CLAUSE.match(clause)
+            compared = [y for m in _COMPARISON_YEAR.finditer(sent.text) for y in _years(m.group(0))]
+            period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
+                      or (last_period if anaphoric else None) or context.period)
             measure, direction = _measure(sent.text, q)
+            # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
+            if k > 0 and re.match(r"^\s*or\s", clause) and claims and claims[-1].measure == "change" and measure in ("level", "count"):
+                measure, direction = "change", claims[-1].direction
+            # "A, down from B": the figure A moved in that direction since B.
+            nxt = _BASELINE_CLAUSE.match(sent.text[spans[k + 1][0]:spans[k + 1][1]]) if k + 1 < len(spans) else None
+            if direction is None and nxt and nxt.group("dir"):
+                direction = "up" if nxt.group("dir").lower() == "up" else "down"
             population, subject, predicate = _roles(sent, q, measure, a, b)
             if not population and context.population:
                 population = context.population
@@ -227,8 +240,16 @@ _FUNCTION_WORDS = {
 }
 
 
+_DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
+
+
 def _is_statistic(sentence: str, q: Quantity) -> bool:
-    """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...")."""
+    """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...").
+
+    A duration that frames another figure ("over the 12 months ending June") is a period, not a claim.
+    """
+    if q.unit in ("months", "years", "weeks", "days", "hours") and _DURATION_BEFORE.search(sentence[: q.start]):
+        return False
     if q.vague or q.unit != "count" or q.kind in ("range",):
         return True
     after = sentence[q.end:q.end + 40]
@@ -325,7 +346,7 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         m = _CHANGE_NOUN_AFTER.match(after)
         if m and not _SHARE_AFTER.match(after):
             return "change", _direction(m.group("dir"))
-        m = _CHANGE_VERB_BEFORE.search(before)
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before)
         if m and not re.match(r"^\s*of\b", after, re.I):
             return "change", _direction(m.group("dir"))
         if _SHARE_AFTER.match(after) or _SHARE_VERB_AFTER.match(after):

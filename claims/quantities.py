@@ -31,6 +31,7 @@ Conventions (the table in tests/quantity_cases.tsv pins each of them):
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import replace
@@ -81,7 +82,11 @@ _MEASURE_UNITS = {
     "mins": "minutes", "days": "days", "day": "days", "weeks": "weeks", "week": "weeks",
     "months": "months", "month": "months", "years": "years", "year": "years", "km": "km",
     "kilometres": "km", "kilometers": "km", "miles": "miles", "kg": "kg", "kilograms": "kg",
-    "decades": "decades", "decade": "decades", "tonnes": "tonnes", "tons": "tonnes", "degrees": "degrees", "litres": "litres", "liters": "litres",
+    "decades": "decades", "decade": "decades", "tonnes": "tonnes", "tons": "tonnes", "degrees": "degrees",
+    "litres": "litres", "liters": "litres", "metres": "metres", "meters": "metres", "metre": "metres", "meter": "metres",
+    "cm": "cm", "centimetres": "cm", "mm": "mm", "millimetres": "mm", "feet": "feet", "foot": "feet", "ft": "feet",
+    "inches": "inches", "inch": "inches", "acres": "acres", "hectares": "hectares", "mph": "mph", "gallons": "gallons",
+    "barrels": "barrels",
 }
 # Vague amounts: the least the words allow, and the next scale up (exclusive).
 _VAGUE_SCALES = {
@@ -107,7 +112,13 @@ _HEDGE_RE = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in _HEDGE
 
 # --- number syntax --------------------------------------------------------------------
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# Thousands grouped with commas, with no-break or thin spaces, or with plain spaces when
+# there are two groups or more ("5 379 455"; "23 500" alone is too ambiguous).
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d{1,3}(?:\x20\d{3}){2,}(?![\d,])(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?|\.\d+"
+)
+_GROUP_SEPS = re.compile(r"[,\u00a0\u202f\u2009 ]")
 _NUM = _DIGITS  # kept for callers that matched digits with it
 _W_DIGIT = "|".join(k for k, v in _UNITS_WORDS.items() if 1 <= v <= 9)
 _W_SMALL = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
@@ -118,8 +129,8 @@ _MULT = r"(?:hundred|thousand|million|billion|trillion)"
 _AFTER_MULT = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion)|(?<=trillion))"
 # "fifty-eight", "two hundred and fifty", "a million": number words up to trillions.
 _WORDNUM = (
-    rf"(?:\b(?:{_W1}|(?<!-)a(?={_WSEP}{_MULT}\b))(?:{_WSEP}{_MULT}\b)*"
-    rf"(?:{_AFTER_MULT}(?:\s+and)?{_WSEP}{_W1}(?:{_WSEP}{_MULT}\b)*)*\b)"
+    rf"(?:\b(?:{_W1}|(?<!-)a(?={_WSEP}{_MULT}\b))(?:{_WSEP}{_MULT}\b){{0,3}}"
+    rf"(?:{_AFTER_MULT}(?:\s+and)?{_WSEP}{_W1}(?:{_WSEP}{_MULT}\b){{0,3}}){{0,6}}\b)"
 )
 _SCALE_WORDS = r"(?:hundred|thousand|million|billion|trillion|bn|mn|tn)"
 
@@ -131,7 +142,7 @@ def _scale_re(name: str, cur: str) -> str:
 
 
 _CUR_PREFIX = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹)"
-_PCT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|pc\b)"
+_PCT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|pc\b)"
 _POINT_NOUNS = r"(?:lead|gap|swing|drop|fall|rise|increase|decrease|margin|advantage|deficit|jump|decline|cut|hike)"
 _POINTS = (
     r"\s?(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?basis\s+points?\b|\s?bps\b|\s?points?\b(?!\s+of\b)|pp\b"
@@ -140,7 +151,8 @@ _POINTS = (
 _SIGN = r"[-−]"
 
 
-def _token_re(with_range: bool) -> re.Pattern[str]:
+def _token_re(with_range: bool, with_words: bool = True) -> re.Pattern[str]:
+    """The token pattern; without ranges or without the ratio/fraction alternatives for re-reads."""
     rng = (
         rf"""(?:(?P<pct1>%)?(?P<rangesep>\s?[-–—]\s?|\s+to\s+)(?:(?P<cur2>{_CUR_PREFIX})\s?)?
              (?P<num2>(?:{_DIGITS})(?![\d,])|{_WORDNUM})(?(pct1)(?=\s?%)))?"""
@@ -151,7 +163,7 @@ def _token_re(with_range: bool) -> re.Pattern[str]:
         rf"""
         (?P<hedge>\b(?:{_HEDGE_RE})\s+)?
         (?:
-            (?P<inratio>\b(?P<in_a>{_WORDNUM}|\d+)\s+(?:in|out\s+of)\s+(?P<in_b>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM})\b(?![.,]\d))
+            {"" if with_words else "(?!)"}(?P<inratio>\b(?P<in_a>{_WORDNUM}|\d+)\s+(?:in|out\s+of)\s+(?P<in_b>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM})\b(?![.,]\d))
           | (?P<fracscale>\b(?:(?:a|one)[\s-]+)?(?P<fs_frac>half|a\s+quarter|three[-\s]quarters|a\s+third|two[-\s]thirds)
                 [\s-]+(?:of[\s-]+)?(?:an?[\s-]+)?(?P<fs_mult>thousand|million|billion|trillion)\b)
           | (?P<fraction>\b(?:{fractions})\b)
@@ -171,6 +183,7 @@ def _token_re(with_range: bool) -> re.Pattern[str]:
 
 _TOKEN_RE = _token_re(with_range=True)
 _SINGLE_RE = _token_re(with_range=False)
+_NUMBER_RE = _token_re(with_range=True, with_words=False)
 
 _VAGUE_RE = re.compile(
     r"\b(?:(?P<pre>tens|hundreds)\s+of\s+)?(?P<w>dozens|hundreds|thousands|millions|billions|scores)\s+of\b", re.I
@@ -201,7 +214,7 @@ _RANK_SCOPE = re.compile(
 _RANK_RE = re.compile(
     rf"(?:\b(?:the\s+)?(?:(?P<ord>{_ORD_RE})[-\s])?most[-\s]+{_MOST_WHAT}\b"
     rf"|\b(?:the\s+)?(?P<ord2>{_ORD_RE})[-\s]+{_SUPERLATIVES}\b"
-    rf"|\bthe\s+(?P<bare>{_SUPERLATIVES})(?=\s+(?!(?:in|of|since|on|for|at|to|by|ever|yet|so|and|or|but|than|one)\b)[a-z]))",
+    rf"|\bthe\s+(?P<bare>{_SUPERLATIVES})\b(?=\s+(?!one\b)[a-z]))",
     re.I,
 )
 _BETWEEN_RE = re.compile(
@@ -254,29 +267,45 @@ _FRACTION_ARTICLE_OK = re.compile(
 # --- helpers --------------------------------------------------------------------------
 
 def _words_value(text: str) -> tuple[float, float] | None:
-    """'two hundred and fifty' -> (250, 1); 'two million' -> (2e6, 1e6): value and trailing scale."""
+    """'two hundred and fifty' -> (250, 1); 'two million' -> (2e6, 1e6): value and trailing scale.
+
+    Only well-formed numbers: 'twenty one' but not 'one twenty', 'fifteen hundred' but not
+    'one hundred one hundred', big scales in falling order ('two million three thousand').
+    """
     tokens = [t for t in re.split(r"[\s-]+", text.lower().strip()) if t and t != "and"]
     if not tokens:
         return None
-    total, current, seen = 0, 0, False
+    if tokens == ["zero"]:
+        return 0.0, 1.0
+    total, hund, low, group_seen, last_big = 0, 0, 0, False, math.inf
     for t in tokens:
-        if t == "a" and not seen:
-            current, seen = 1, True
-        elif t in _UNITS_WORDS:
-            current += _UNITS_WORDS[t]
-            seen = True
+        if t == "a" and not group_seen:
+            low, group_seen = 1, True
+        elif t in _UNITS_WORDS and t != "zero":
+            v = _UNITS_WORDS[t]
+            if v < 10 and not (low == 0 or (low >= 20 and low % 10 == 0)):
+                return None
+            if v >= 10 and low != 0:
+                return None
+            low, group_seen = low + v, True
         elif t in _TENS_WORDS:
-            current += _TENS_WORDS[t]
-            seen = True
-        elif t == "hundred" and seen:
-            current = (current or 1) * 100
-        elif t in _BIG_WORDS and seen:
-            total += (current or 1) * int(_BIG_WORDS[t])
-            current = 0
+            if low != 0:
+                return None
+            low, group_seen = _TENS_WORDS[t], True
+        elif t == "hundred":
+            if hund or not 1 <= low <= 99:
+                return None
+            hund, low = low, 0
+        elif t in _BIG_WORDS:
+            big = _BIG_WORDS[t]
+            if not (hund or low) or big >= last_big:
+                return None
+            total += (hund * 100 + low) * int(big)
+            hund, low, group_seen, last_big = 0, 0, False, big
         else:
             return None
     trailing = _BIG_WORDS.get(tokens[-1], 1.0)
-    return float(total + current), trailing
+    return float(total + hund * 100 + low), trailing
 
 
 def _word_to_number(text: str) -> float | None:
@@ -291,14 +320,14 @@ def parse_number(text: str) -> float | None:
     if t[:1] in ("-", "−"):
         sign, t = -1.0, t[1:]
     if re.fullmatch(_DIGITS, t):
-        return sign * float(t.replace(",", ""))
+        return sign * float(_GROUP_SEPS.sub("", t))
     if sign < 0:
         return None
     return _word_to_number(t)
 
 
 def _decimals(text: str) -> int:
-    t = text.replace(",", "")
+    t = _GROUP_SEPS.sub("", text)
     return len(t.split(".", 1)[1]) if "." in t else 0
 
 
@@ -321,7 +350,7 @@ def _value_and_half(num_text: str, scale_word: str, and_a_half: bool = False) ->
     scale = _SCALES.get(scale_word.lower(), 1.0) if scale_word else 1.0
     rounding_scale = 1.0 if scale == 1e2 else scale
     if _is_digits(num_text):
-        d = Decimal(num_text.replace(",", ""))
+        d = Decimal(_GROUP_SEPS.sub("", num_text))
         decimals = _decimals(num_text)
         if and_a_half:
             if decimals:
@@ -446,16 +475,32 @@ def _attached_word_ok(text: str, end: int) -> bool:
 # --- main entry -----------------------------------------------------------------------
 
 class _Spans:
-    """Character spans already taken by an earlier pass; later passes skip overlaps."""
+    """Character spans already taken by an earlier pass; later passes skip overlaps.
+
+    Spans never overlap each other, so a sorted list and its two neighbours decide.
+    """
 
     def __init__(self) -> None:
         self.spans: list[tuple[int, int]] = []
 
     def free(self, s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in self.spans)
+        i = bisect.bisect_left(self.spans, (s, s))
+        if i > 0 and self.spans[i - 1][1] > s:
+            return False
+        return not (i < len(self.spans) and self.spans[i][0] < e)
+
+    def blocking_end(self, s: int, e: int) -> int:
+        """The end of the last taken span overlapping [s, e)."""
+        end = s + 1
+        for a, b in self.spans[max(0, bisect.bisect_left(self.spans, (s, s)) - 1):]:
+            if a >= e:
+                break
+            if b > s:
+                end = max(end, b)
+        return end
 
     def take(self, s: int, e: int) -> None:
-        self.spans.append((s, e))
+        bisect.insort(self.spans, (s, e))
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -465,7 +510,8 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _PHONE_RE.finditer(text):
         g = m.group(0)
         groups = re.findall(r"\d+", g)
-        if g[0] in "+(0" or len(groups) >= 3 or re.fullmatch(r"\d{3}-\d{4}", g):
+        si_grouped = re.fullmatch(r"\d{1,3}(?: \d{3})+", g)
+        if g[0] in "+(0" or (len(groups) >= 3 and not si_grouped) or re.fullmatch(r"\d{3}-\d{4}", g):
             taken.take(m.start(), m.end())
     for bq, bs, be in _between_ranges(text):
         if taken.free(bs, be):
@@ -501,7 +547,7 @@ def find_quantities(text: str) -> list[Quantity]:
             break
         if not taken.free(m.start() + _lead(m), m.end()):
             # Skip past the taken span the match runs into, and try again from there.
-            pos = max([b for a, b in taken.spans if a < m.end() and b > m.start()] + [m.start() + 1])
+            pos = max(taken.blocking_end(m.start(), m.end()), m.start() + 1)
             continue
         q, nxt = _from_match(text, m)
         pos = max(nxt, m.start() + 1)
@@ -602,7 +648,11 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
     if m.group("inratio"):
         a, b = parse_number(m.group("in_a")), parse_number(m.group("in_b"))
         if not a or not b or a > b or b > 1e6 or _YEAR_RE.match(m.group("in_b")):
-            return None, m.end()
+            # "measured at 5400 in 2012": not a ratio; read the first number on its own.
+            m1 = _NUMBER_RE.match(text, m.start())
+            if m1 is None or not m1.group("num"):
+                return None, m.end("in_a")
+            return _from_match(text, m1)
         v = 100 * a / b
         half = min(2.5, v / 4)
         low, high, li, hi = hedge_interval(v, v - half, v + half, hedge, percent=True)
@@ -638,11 +688,11 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
         verdict = _range_verdict(text, m)
         if verdict == "drop":
             return None, m.end()
-        if verdict == "single":
+        if verdict in ("single", "split"):
             m1 = _SINGLE_RE.match(text, m.start())
             if m1 is None:
                 return None, m.end("num")
-            q, _ = _from_match(text, m1, inherit=m)
+            q, _ = _from_match(text, m1, inherit=m if verdict == "split" else None)
             return q, m1.end()
     is_word = not _is_digits(num_text)
     scale_word = m.group("scale") or m.group("scale1") or ""
@@ -654,6 +704,8 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
     if vh is None:
         return None, m.end()
     value, half, scale = vh
+    if not math.isfinite(value):
+        return None, m.end()
     has_scale = bool(scale_word) or (is_word and scale > 1e2)
     pct = (bool(m.group("pct")) and not m.group("pts")) or inherit_pct
     pts_text = (m.group("pts") or "").strip().lower()
@@ -694,7 +746,11 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
 
 
 def _range_verdict(text: str, m: re.Match[str]) -> str:
-    """'keep' a range, 'drop' it (a period, a score line), or read it as two 'single' figures."""
+    """'keep' a range, 'drop' it (a period, a score line), or read it as two figures.
+
+    'split': two figures sharing the second one's scale and percent ("from 17 to 6 percent");
+    'single': two unrelated figures ("in 1963 to 1.8 million", "outnumbered us 64 to 36").
+    """
     a, b = m.group("num"), m.group("num2")
     sep = m.group("rangesep").strip().lower()
     if _YEAR_RE.match(a) and (_YEAR_RE.match(b) or re.fullmatch(r"\d{2}", b)):
@@ -705,7 +761,7 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     if m.group("sign"):
         va = -va
     if sep == "to" and re.search(r"\b(?:from|by)\s+(?:about\s+|around\s+)?(?:" + _CUR_PREFIX + r")?\s*$", text[max(0, m.start("num") - 25):m.start("num")], re.I):
-        return "single"  # "rose from 25 to 32", "by 12,000 to 350,000": a change and a level
+        return "split"  # "rose from 25 to 32", "by 12,000 to 350,000": a change and a level
     if vb <= va:
         return "single" if sep == "to" else "drop"  # "3-1": a score line
     if sep == "to" and va > 0 and vb / va > 100:

@@ -161,3 +161,16 @@ def test_hedge_interval_keeps_value_inside():
     assert hedge_interval(150, 149.5, 150.5, "more than", percent=True)[:2] == (150, math.inf)
     lo, hi, _, _ = hedge_interval(-4, -4.5, -3.5, "up to", percent=True)
     assert lo <= -4 <= hi
+
+
+@pytest.mark.parametrize("text", [
+    "one hundred " * 500,  # a chain of number words that is not one number (once overflowed)
+    "9" * 400 + " people",  # digits beyond float range
+    "1" * 500 + "%",
+    "1-2-3-" * 500,
+    "between 1 and " * 500,
+])
+def test_pathological_inputs(text: str):
+    for q in find_quantities(text):
+        assert math.isfinite(q.value) and q.low <= q.value <= q.high
+        assert text[q.start:q.end] == q.text
