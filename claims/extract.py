@@ -194,7 +194,7 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
         if attribution is None or _ANAPHORA.fullmatch(attribution.strip()) or _GENERIC_SOURCE.fullmatch(attribution.strip()):
             attribution = last_attr if anaphoric or context.attribution else None
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
-        spans = _clause_spans(sent.text, quantities)
+        spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
         sent_years = _years(sent.text)
         for k, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             clause = sent.text[a:b]
@@ -271,7 +271,7 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
     return True, ""
 
 
-def _clause_spans(sentence: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> list[tuple[int, int]]:
     """The clause around each quantity: from the previous clause break to the next one.
 
     Two quantities in one clause are split where a connective joins them ("and",
@@ -292,8 +292,18 @@ def _clause_spans(sentence: str, qs: list[Quantity]) -> list[tuple[int, int]]:
             left = cut
         if i + 1 < len(qs) and qs[i + 1].start < right:
             right = _connective_cut(sentence, q.end, qs[i + 1].start)
+        if extend:
+            # The subject often sits clauses before the figure ("Snapchat reaches even more
+            # of them, at 69%"): reach back to the previous figure's clause or the sentence
+            # start, leaving out a leading attribution ("According to X, ...").
+            lead = _LEADING_ATTRIBUTION.match(sentence)
+            floor = spans[-1][1] if spans else (lead.end() if lead and lead.end() <= q.start else 0)
+            left = min(left, max(floor, 0)) if floor <= left else left
         spans.append((left, right))
     return spans
+
+
+_LEADING_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to\b[^,]*,|(?:but|and|yet|still|so),?)\s*", re.I)
 
 
 def _connective_cut(sentence: str, a: int, b: int) -> int:
