@@ -29,6 +29,7 @@ line printed is a JSON object with the figures.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import statistics
@@ -74,11 +75,12 @@ def quantulum_parser(mode: str) -> tuple[Parser, str, float]:
     from quantulum3 import classifier, parser  # the bench extra only
 
     if mode == "auto":
-        mode = "classifier" if classifier.USE_CLF else "plain"
+        # Retraining needs quantulum3's classifier extra (scikit-learn and stemming).
+        mode = "classifier" if classifier.USE_CLF and importlib.util.find_spec("stemming") else "plain"
     kwargs: dict[str, str] = {}
     t0 = time.perf_counter()
     if mode == "classifier":
-        if not classifier.USE_CLF:
+        if not classifier.USE_CLF or not importlib.util.find_spec("stemming"):
             raise SystemExit("quantulum3's classifier extra is not installed: pip install 'quantulum3[classifier]'")
         import quantulum3
         import sklearn

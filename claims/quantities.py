@@ -16,8 +16,8 @@ Conventions (the table in tests/quantity_cases.tsv pins each of them):
 - Number words ("fifty-eight", "two hundred and fifty") are exact like digits; "two
   million" rounds like "2 million". Fraction words are a rounding of their own, ±1 point
   ("three-quarters" -> [74, 76]); "n in d" ratios ±min(2.5 points, a quarter of the value).
-- Hedges (`hedge_interval`): nearly -> [v - v/16, v) (at most 5 points below for
-  percentages); about -> ± v/20 (± min(2.5 points, v/10) for percentages), never narrower
+- Hedges (`hedge_interval`): nearly -> [v - 8%, v) for percentages (at most 5 points below), [v - v/16, v) otherwise;
+  ; about -> ± v/20 (± min(2.5 points, v/10) for percentages), never narrower
   than the rounding; more than -> (v, 100] for percentages below 100, else (v, inf);
   at least -> [v, ...]; up to -> [0, v]; less than -> [0, v). Infinite bounds are open.
 - Negative numbers ("-3.2%", "−3.2%" with U+2212) parse with a negative value and a
@@ -371,7 +371,7 @@ def _value_and_half(num_text: str, scale_word: str, and_a_half: bool = False) ->
 def hedge_interval(value: float, base_low: float, base_high: float, hedge: str | None, percent: bool) -> tuple[float, float, bool, bool]:
     """The interval a hedge turns a written value into: (low, high, low_inclusive, high_inclusive).
 
-    nearly 80%  -> [75, 80)     (a sixteenth of the value below; at most 5 points for percentages)
+    nearly 80%  -> [75, 80)     (8% of the value below, at most 5 points, for percentages; a sixteenth otherwise)
     about 75%   -> [72.5, 77.5] (min(2.5 points, a tenth) either side for percentages, 5% otherwise;
                                  never narrower than the rounding [base_low, base_high])
     more than X -> (X, 100] for percentages below 100, else (X, inf)
@@ -384,7 +384,7 @@ def hedge_interval(value: float, base_low: float, base_high: float, hedge: str |
     mag = abs(value)
     cap_above = 100.0 if percent and value < 100 else math.inf
     if kind == "nearly":
-        near = min(5.0, mag / 16) if percent else mag / 16
+        near = min(5.0, mag * 0.08) if percent else mag / 16
         return (max(floor, value - near), value, True, False)
     if kind == "about":
         about = min(2.5, mag / 10) if percent else mag / 20
