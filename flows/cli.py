@@ -47,15 +47,26 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--host", help="address to bind (default from config: 127.0.0.1)")
     r.add_argument("--port", type=int, help="port (default from config)")
 
-    sub.add_parser("serve", help="run the scheduled flows from config.yaml")
+    sv = sub.add_parser("serve", help="run the scheduled flows from config.yaml (check_inbox, recheck)")
+    sv.add_argument("--dry-run", action="store_true", help="print each schedule and its next run time, then exit")
+
+    rc = sub.add_parser("recheck", help="re-judge stored claims against sources added or changed since their last judgement")
+    rc.add_argument("--all", action="store_true", help="re-judge every stored claim")
+    rc.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    sub.add_parser("doctor", help="check the database: integrity, orphans, duplicates, views")
+
+    rp = sub.add_parser("report", help="write a self-contained HTML report of one article")
+    rp.add_argument("article_id", metavar="ARTICLE_ID")
+    rp.add_argument("--out", metavar="PATH", required=True, help="output .html file")
 
     q = sub.add_parser("sql", help="run a read-only SQL query against the database")
     q.add_argument("query", metavar="SQL")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.add_argument("--write", action="store_true", help="allow statements that change the database")
 
-    e = sub.add_parser("export", help="export claim verdicts (csv, parquet)")
-    e.add_argument("--format", choices=["csv", "parquet"], required=True)
+    e = sub.add_parser("export", help="export claim verdicts (ClaimReview JSON-LD, csv, parquet)")
+    e.add_argument("--format", choices=["claimreview", "csv", "parquet"], required=True)
     e.add_argument("--out", metavar="PATH", help="output file (default: claim_verdicts.FORMAT)")
     e.add_argument("--reviewed-only", action="store_true", help="only claims an editor has reviewed")
 
@@ -119,8 +130,21 @@ def _dispatch(args: argparse.Namespace, settings: Settings, parser: argparse.Arg
         run_review(str(settings.resolve(settings.database)), args.host or settings.review.host, args.port or settings.review.port)
         return 0
     if cmd == "serve":
-        print("claimdesk: `serve` (scheduled runs) is not built yet; see issue #6", file=sys.stderr)
-        return 2
+        from flows.serve_cmd import run_serve
+
+        return run_serve(settings, dry_run=args.dry_run)
+    if cmd == "recheck":
+        from flows.serve_cmd import run_recheck
+
+        return run_recheck(settings, all_claims=args.all, quiet=args.quiet)
+    if cmd == "doctor":
+        from flows.doctor_cmd import run_doctor
+
+        return run_doctor(settings)
+    if cmd == "report":
+        from flows.report_cmd import run_report
+
+        return run_report(settings, args.article_id, args.out)
     parser.print_help()
     return 2
 
