@@ -54,14 +54,15 @@ def load_nlp(name: str) -> Language:
 
 # --- vocabulary -----------------------------------------------------------------------
 
-_UP = r"(?:increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
-_DOWN = r"(?:decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
+_UP = r"(?:gained|added|increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
+_DOWN = r"(?:lost|lose|loses|losing|shed|decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
 _CHANGE_NOUN_AFTER = re.compile(rf"^\s*(?:year-on-year\s+|annual\s+|overall\s+)?(?P<dir>{_UP}|{_DOWN})\b", re.I)
 _FILLER = r"(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\s+over|just\s+under|close\s+to|just|only|a|an|another|a\s+further)\s+)*"
 _CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLER}$", re.I)
 _CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|growth|gain|loss)\s+of\s+{_FILLER}$", re.I)
-_BASELINE_CLAUSE = re.compile(r"^\s*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+it\s+was|versus|from)\b", re.I)
+_BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+it\s+was|versus|from)\b", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
+_RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth\s+rate|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
 _SHARE_VERB_AFTER = re.compile(r"^\s*(?:said|say|says|reported|report|believe[sd]?|expect(?:ed|s)?|agree[sd]?|indicated|named|pointed|think|thought|support(?:ed|s)?|oppose[sd]?|want(?:ed|s)?|use[sd]?|own(?:ed|s)?|saw|see|had|have|were|are)\b", re.I)
 _LEVEL_CUE = re.compile(r"\b(?:a|per)\s+(?:day|week|month|year|person|capita|head)\b|\baverage\b|\bmedian\b|\brate\b", re.I)
@@ -82,6 +83,11 @@ _GEO = {
 }
 _GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "those", "one",
                   "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}
+_HEAD_SYNONYMS = {"teenagers": "teens", "teenager": "teen", "adolescents": "teens", "kids": "children", "kid": "child",
+                  "youngsters": "children", "grownups": "adults", "persons": "people", "residents": "people", "individuals": "people"}
+_DEMONYMS = {"americans", "britons", "europeans", "canadians", "australians"}
+SUBGROUP_HEADS = {"teen", "child", "children", "student", "woman", "women", "man", "men", "girl", "boy", "senior", "youth",
+                  "retiree", "worker", "parent", "mother", "father", "patient", "voter", "user", "surgeon", "doctor", "nurse"}
 _HEAD_SKIP = {"surveyed", "polled", "questioned", "interviewed", "asked", "studied", "sampled", "overall", "nationwide", "combined"}
 
 _ATTRIB_PATTERNS = [
@@ -216,8 +222,8 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             in_quote = sent.in_quote or _inside(quotes, sent.start + q.start, sent.start + q.end)
             checkable, reason = _checkable(sent, q, in_quote)
             doc_q = replace(q, start=sent.start + q.start, end=sent.start + q.end)
-            clause_text = clause.strip()
-            lead = len(clause) - len(clause.lstrip())
+            clause_text = clause.strip().lstrip(",;:—–- ").strip()
+            lead = clause.index(clause_text) if clause_text else 0
             claims.append(Claim(
                 text=clause_text, start=sent.start + a + lead, end=sent.start + a + lead + len(clause_text),
                 sentence=sent.text, sentence_start=sent.start, sentence_end=sent.end, quantity=doc_q,
@@ -250,7 +256,7 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     """
     if q.unit in ("months", "years", "weeks", "days", "hours") and _DURATION_BEFORE.search(sentence[: q.start]):
         return False
-    if q.vague or q.unit != "count" or q.kind in ("range",):
+    if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
@@ -357,8 +363,12 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         if m and not _SHARE_AFTER.match(after):
             return "change", _direction(m.group("dir"))
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before)
-        if m and not re.match(r"^\s*of\b", after, re.I):
+        if m and (not re.match(r"^\s*of\b", after, re.I) or re.fullmatch(r"lost|lose|loses|losing|shed|gained|added", m.group("dir"), re.I)):
             return "change", _direction(m.group("dir"))
+        if _RATE_OF_CHANGE.search(before) and not _SHARE_AFTER.match(after):
+            # "inflation ran at 5.9%": a rate of change stated as a level.
+            m = _TO_LEVEL_BEFORE.search(before)
+            return "change", (_direction(m.group("dir")) if m else "up")
         if _SHARE_AFTER.match(after) or _SHARE_VERB_AFTER.match(after):
             return "share", None
         m = _TO_LEVEL_BEFORE.search(before)
@@ -453,11 +463,14 @@ def population_head(text: str | None) -> str | None:
     if not text:
         return None
     text = re.split(r"\b(?:aged?|ages|between|who|from|in|with)\b", text.lower())[0]
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w not in _HEAD_SKIP and w not in _GEO]
+    raw = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w not in _HEAD_SKIP]
+    words = [w for w in raw if w not in _GEO]
+    if not words and raw and raw[-1] in _DEMONYMS:
+        return "person"  # "Americans", "Britons": the whole population
     words = [w for w in words if w not in {"the", "all", "of", "in", "aged", "ages", "and", "who", "from"}]
     if not words:
         return None
-    head = words[-1]
+    head = _HEAD_SYNONYMS.get(words[-1], words[-1])
     if head.endswith("ies") and len(head) > 4:
         head = head[:-3] + "y"
     elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:

@@ -10,9 +10,10 @@ Each rule is a small function so each kind of mismatch can be tested on its own.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from claims.extract import attribution_aliases, geo_codes, is_generic_head, population_head
+from claims.extract import SUBGROUP_HEADS, attribution_aliases, geo_codes, is_generic_head, population_head
 from claims.model import Claim, Evidence, FieldComparison, Quantity, Verdict
 from claims.quantities import interval_contains, intervals_overlap
 
@@ -98,6 +99,8 @@ def compare_population(c: Claim, f: Claim) -> bool | None:
     if "WORLD" in cg and fg and "WORLD" not in fg:
         return False
     ch, fh = population_head(c.population), population_head(f.population)
+    if ch in ("person", "people") and fh in SUBGROUP_HEADS:
+        return False  # "Americans" for a survey of U.S. teens
     if is_generic_head(ch) or is_generic_head(fh):
         return None if (ch is None or fh is None) else True
     if ch != fh:
@@ -146,6 +149,36 @@ def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0) -> tuple[FieldCompa
         fc("period", c.period, f.period, compare_period(c, f)),
         fc("attribution", c.attribution, f.attribution, compare_attribution(c, f)),
     )
+
+
+_TOPIC_STOP = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "by", "and", "or", "but", "with", "from", "that", "this", "these",
+    "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "their", "they", "than", "as",
+    "about", "roughly", "nearly", "almost", "some", "more", "less", "over", "under", "since", "same", "year", "years",
+    "month", "months", "week", "weeks", "day", "days", "decade", "between", "percent", "per", "cent", "million", "billion",
+    "thousand", "now", "also", "just", "only", "all", "say", "says", "said", "reported", "according", "survey", "who",
+}
+CONTRADICTION_TOPIC_OVERLAP = 0.4
+
+
+def _stems(text: str) -> set[str]:
+    from claims.extract import _DOWN, _UP
+
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return {w[:5] for w in words if w not in _TOPIC_STOP and not re.fullmatch(_UP, w) and not re.fullmatch(_DOWN, w)}
+
+
+def topic_overlap(c: Claim, f: Claim) -> float:
+    """Share of the claim's content words (5-letter stems) found in the finding's sentence.
+
+    A different value only contradicts a statement about the same thing: "earnings rose
+    5.1%" is not contradicted by "the energy index rose 41.6%", however close the
+    embeddings are.
+    """
+    mine = _stems(c.text)
+    if not mine:
+        return 1.0
+    return len(mine & _stems(f.sentence + " " + (f.population or ""))) / len(mine)
 
 
 # --- the decision ---------------------------------------------------------------------
@@ -197,7 +230,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = Thresholds()
             elif not measure_conflict and not others_conflict and by["direction"] is not False and ev.similarity >= t.supported_similarity:
                 scored["supported"].append((ev.similarity, ev, comps))
         elif (not measure_conflict and not others_conflict and ev.similarity >= t.contradicted_similarity
-              and values_conflict(claim.quantity, f.quantity, t.relative_tolerance)):
+              and values_conflict(claim.quantity, f.quantity, t.relative_tolerance)
+              and topic_overlap(claim, f) >= CONTRADICTION_TOPIC_OVERLAP):
             scored["contradicted"].append((ev.similarity, ev, comps))
     for verdict in ("supported", "misrepresented", "contradicted"):
         if scored[verdict]:

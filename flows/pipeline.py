@@ -147,10 +147,22 @@ class StatementIndex:
 def extract_article_claims(docs: list[Document], settings: Settings) -> list[list[Claim]]:
     """Claims of each article (spaCy runs once over the whole batch's paragraphs)."""
     nlp = load_nlp(settings.models.spacy)
-    out = []
-    for doc in docs:
-        out.append(_claims_from_sentences(doc.text, segment(doc.text, nlp, settings.models.batch_size)))
-    return out
+    out = [_claims_from_sentences(doc.text, segment(doc.text, nlp, settings.models.batch_size)) for doc in docs]
+    return _with_checkworthiness(out, settings)
+
+
+def _with_checkworthiness(per_doc: list[list[Claim]], settings: Settings) -> list[list[Claim]]:
+    """Score each claim's sentence with the check-worthiness model (each distinct sentence embedded once)."""
+    from dataclasses import replace
+
+    from claims.checkworthy import score_sentences
+
+    sentences = sorted({c.sentence for claims in per_doc for c in claims})
+    if not sentences:
+        return per_doc
+    vecs = Embedder(settings.models.embedding, settings.models.batch_size).encode(sentences)
+    score = dict(zip(sentences, (float(x) for x in score_sentences(sentences, vecs)), strict=True))
+    return [[replace(c, checkworthiness=round(score[c.sentence], 4)) for c in claims] for claims in per_doc]
 
 
 def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
