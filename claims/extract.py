@@ -100,6 +100,7 @@ _ANAPHORA = re.compile(r"\b(?:that\s+same|the\s+same|this|that|the)\s+(?:[A-Z][\
 _GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|report|study|poll|analysis|academy|data|figures|researchers|organi[sz]ation)", re.I)
 _YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
+_PERSONAL_INTENT = re.compile(r"\b(?:she|he|I|we|they)\s+(?:plans?|intends?|wants?|hopes?|means?)\s+to\b", re.I)
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
 
 
@@ -272,6 +273,8 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
         return False, "inside a quotation: opinion or personal experience"
     if _PERSONAL.search(sent.text):
         return False, "first-person account: personal experience"
+    if _PERSONAL_INTENT.search(sent.text):
+        return False, "a person's plan or intention, not a statistic"
     if q.unit in ("months", "weeks", "days") and re.search(r"\bevery\s+$", sent.text[: q.start]):
         return False, "a personal routine, not a statistic"
     return True, ""
@@ -378,6 +381,9 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         return ("change", _direction(m.group("dir"))) if m and re.search(r"\bby\s", before[-20:] + " ") else ("amount", None)
     if q.unit in ("hours", "minutes", "days", "weeks", "months", "years", "km", "miles", "kg", "degrees", "litres", "tonnes"):
         return "level", None
+    m = _CHANGE_VERB_BEFORE.search(before)
+    if m and re.search(r"\bby\s+(?:\w+\s+){0,3}$", before):
+        return "change", _direction(m.group("dir"))  # "grew by 3.5 million people"
     m = _TO_LEVEL_BEFORE.search(before)
     return "count", (_direction(m.group("dir")) if m else None)
 
@@ -440,7 +446,8 @@ def _attribution(sent: Sentence) -> str | None:
         m = pat.search(sent.text)
         if m:
             who = m.group("who").strip()
-            if who and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
+            # An attribution names someone: a capitalised name or acronym, not "their populations".
+            if who and re.search(r"\b[A-Z]", who) and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
                 return who
     return sent.orgs[0] if sent.orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
 

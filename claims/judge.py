@@ -157,6 +157,7 @@ _TOPIC_STOP = {
     "about", "roughly", "nearly", "almost", "some", "more", "less", "over", "under", "since", "same", "year", "years",
     "month", "months", "week", "weeks", "day", "days", "decade", "between", "percent", "per", "cent", "million", "billion",
     "thousand", "now", "also", "just", "only", "all", "say", "says", "said", "reported", "according", "survey", "who",
+    "even", "them", "there", "here", "which", "what", "when", "where", "while", "into", "then",
 }
 CONTRADICTION_TOPIC_OVERLAP = 0.4
 

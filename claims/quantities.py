@@ -212,7 +212,7 @@ _RANK_SCOPE = re.compile(
     re.I,
 )
 _RANK_RE = re.compile(
-    rf"(?:\b(?:the\s+)?(?:(?P<ord>{_ORD_RE})[-\s])?most[-\s]+{_MOST_WHAT}\b"
+    rf"(?:\b(?:the\s+)?(?:(?P<ord>{_ORD_RE})[-\s])?most[-\s]+(?:(?:widely|commonly|frequently|heavily|often)[-\s]+)?{_MOST_WHAT}\b"
     rf"|\b(?:the\s+)?(?P<ord2>{_ORD_RE})[-\s]+{_SUPERLATIVES}\b"
     rf"|\bthe\s+(?P<bare>{_SUPERLATIVES})\b(?=\s+(?!one\b)[a-z]))",
     re.I,

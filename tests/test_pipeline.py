@@ -113,10 +113,10 @@ def test_flows_and_cli_end_to_end(settings, prefect_harness, capsys, tmp_path):
 
 @pytest.mark.slow
 def test_devset_meets_its_floor(settings, prefect_harness, capsys):
-    """A regression floor on the project's own labelled set (figures in the README).
+    """Issue #3's targets on the project's own development set (figures in the README).
 
-    The floor sits just under today's measured figures so a change that makes things
-    worse fails; it is not the issue's target, which is not reached yet.
+    The set is a development set: the rules were tuned on it, so this is a regression
+    guard, not a held-out measure (data/testset is the held-out one).
     """
     import json
 
@@ -125,9 +125,9 @@ def test_devset_meets_its_floor(settings, prefect_harness, capsys):
     db = str(settings.resolve(settings.database))
     assert main(["--db", db, "eval", str(DEVSET), "--json"]) == 0
     figs = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert figs["recall"] >= 0.92
-    assert figs["verdict_accuracy"] >= 0.8
-    assert figs["flag_accuracy"] >= 0.89
+    assert figs["recall"] >= 0.95
+    assert figs["verdict_accuracy"] >= 0.85
+    assert figs["flag_accuracy"] >= 0.90
 
 
 def test_missing_database_folder_is_a_clean_cli_error(capsys, tmp_path, repo_settings):
