@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="export claim verdicts (ClaimReview JSON-LD, csv, parquet)")
     e.add_argument("--format", choices=["claimreview", "csv", "parquet"], required=True)
-    e.add_argument("--out", metavar="PATH", help="output file (default: claim_verdicts.FORMAT)")
+    e.add_argument("--out", metavar="PATH", help="output file (default: claim_verdicts.csv/.parquet, claimreview.jsonld)")
     e.add_argument("--reviewed-only", action="store_true", help="only claims an editor has reviewed")
 
     ev = sub.add_parser("eval", help="score against a labelled set: GOLD_DIR holds gold.jsonl, articles/ and sources/")

@@ -1,21 +1,43 @@
 """`claimdesk sql` and `claimdesk export`: analysts' access to the database.
 
 Queries run on a read-only connection unless `--write` is given, so a typo in an
-analyst's query can never change the data.
+analyst's query can never change the data. A read-only DuckDB connection still lets
+`COPY ... TO` write files and `INSTALL` fetch extensions, so statements are also
+checked with DuckDB's own parser and only reading ones (SELECT, FROM, WITH, DESCRIBE,
+SHOW, SUMMARIZE, PRAGMA, EXPLAIN) run without `--write`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import re
 import sys
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from claimdesk.errors import ClaimdeskError
 from claimdesk.settings import Settings
+from store import reads
 from store.db import session
+
+# What a ClaimReview publishes for each verdict: schema.org `Rating` on a 1 (worst) to 5 (best)
+# scale and the verdict in words. `not_checkable` has no rating: nothing was fact-checked.
+RATINGS: dict[str, tuple[int, str]] = {
+    "contradicted": (1, "Contradicted"),
+    "misrepresented": (2, "Misrepresented"),
+    "unverifiable": (3, "Unverifiable"),
+    "supported": (5, "Supported"),
+}
+WORST_RATING, BEST_RATING = 1, 5
+ORGANIZATION = "claimdesk"
+_READING_STATEMENTS = {duckdb.StatementType.SELECT}
+_EXPLAIN = re.compile(r"^\s*explain\s+(analyze\s+)?", re.IGNORECASE)
 
 
 def _fmt(v: object) -> str:
@@ -36,9 +58,54 @@ def print_table(cols: list[str], rows: list[tuple[object, ...]], max_width: int 
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
+@contextlib.contextmanager
+def reading(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only session on a database whose views are current.
+
+    Read-only connections never migrate; a database written by an older claimdesk is
+    opened once for writing first, which (re)creates the views the analysts' doc promises.
+    """
+    with session(db, read_only=True) as con:
+        current = reads.schema_is_current(con)
+    if not current:
+        with session(db):
+            pass
+    with session(db, read_only=True) as con:
+        yield con
+
+
+def refusal(query: str) -> str | None:
+    """Why `query` may not run without `--write`, or None when every statement only reads."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise ClaimdeskError(f"SQL error: {str(exc).splitlines()[0]}") from None
+    if not statements:
+        return "no SQL statement given"
+    for st in statements:
+        kind = st.type
+        if kind == duckdb.StatementType.EXPLAIN:
+            inner = _EXPLAIN.sub("", st.query, count=1)
+            if inner != st.query and inner.strip():
+                problem = refusal(inner)
+                if problem:
+                    return problem
+                continue
+        if kind not in _READING_STATEMENTS:
+            words = " ".join(st.query.split()[:2]) or kind.name
+            return (f"refused `{words} ...`: {kind.name} statements can change the database or write files; "
+                    "add --write to allow them")
+    return None
+
+
 def run_sql(settings: Settings, query: str, *, fmt: str = "table", write: bool = False) -> int:
     db = settings.resolve(settings.database)
-    with session(db, read_only=not write) as con:
+    if not write:
+        problem = refusal(query)
+        if problem:
+            raise ClaimdeskError(problem)
+    opened = session(db) if write else reading(db)
+    with opened as con:
         try:
             cur = con.execute(query)
         except duckdb.Error as exc:
@@ -63,18 +130,92 @@ def run_sql(settings: Settings, query: str, *, fmt: str = "table", write: bool =
     return 0
 
 
+# --- exports ------------------------------------------------------------------------------
+
+def _article_url(path: str) -> str:
+    """Where the claim appeared: the article's URL, or a file:// URI for a local file."""
+    if re.match(r"^https?://", path, re.IGNORECASE):
+        return path
+    return Path(path).resolve().as_uri()
+
+
+def _day(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10] if value else None
+
+
+def claim_review(row: dict[str, Any]) -> dict[str, Any] | None:
+    """One schema.org ClaimReview for a `claim_verdicts` row, or None for an unrated verdict.
+
+    The editor's verdict wins; the body is the editor's note, else the machine's
+    explanation when the editor kept the machine verdict. `url` names the claim inside its
+    article (`#claim-ID`, the anchor `claimdesk report` writes); point it at the
+    published fact-check page when there is one.
+    """
+    verdict = row.get("reviewed_verdict") or row.get("verdict")
+    if verdict not in RATINGS:
+        return None
+    value, label = RATINGS[verdict]
+    article_url = _article_url(str(row["article_path"]))
+    authors: list[dict[str, str]] = [{"@type": "Organization", "name": ORGANIZATION}]
+    if row.get("reviewer"):
+        authors.append({"@type": "Person", "name": str(row["reviewer"])})
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"{article_url}#claim-{row['claim_id']}",
+        "identifier": str(row["claim_id"]),
+        "claimReviewed": str(row["claim_text"]),
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": {
+                "@type": "CreativeWork",
+                "url": article_url,
+                "name": str(row.get("article_title") or Path(str(row["article_path"])).name),
+            },
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": label,
+        },
+        "author": authors,
+        "datePublished": _day(row.get("reviewed_at") or row.get("judged_at")),
+    }
+    body = row.get("review_note") or (row.get("explanation") if verdict == row.get("machine_verdict") else None)
+    if body:
+        review["reviewBody"] = str(body)
+    return review
+
+
 def run_export(settings: Settings, *, fmt: str, out: str | None, reviewed_only: bool) -> int:
+    """Write `claim_verdicts` as CSV or Parquet, or the reviewed claims as ClaimReview JSON-LD.
+
+    ClaimReview publishes an editor's decision, so it always holds reviewed claims only.
+    """
     db = settings.resolve(settings.database)
-    target = Path(out or f"claim_verdicts.{fmt}").resolve()
+    default = "claimreview.jsonld" if fmt == "claimreview" else f"claim_verdicts.{fmt}"
+    target = Path(out or default).resolve()
     if not target.parent.is_dir():
         raise ClaimdeskError("output folder does not exist", path=str(target))
-    where = " WHERE reviewed_verdict IS NOT NULL" if reviewed_only else ""
-    with session(db, read_only=True) as con:
-        rel = con.sql("SELECT * FROM claim_verdicts" + where + " ORDER BY article_path, start_char")
-        if fmt == "csv":
-            rel.write_csv(str(target))
-        else:
-            rel.write_parquet(str(target))
-        n = con.execute("SELECT count(*) FROM claim_verdicts" + where).fetchone()[0]
-    print(f"wrote {n} claims to {target}")
+    if target.is_dir():
+        raise ClaimdeskError("is a folder, not an output file", path=str(target))
+    if fmt != "claimreview":
+        with reading(db) as con:
+            n = reads.write_claim_verdicts(con, str(target), fmt, reviewed_only=reviewed_only)
+        print(f"wrote {n} claims to {target}")
+        return 0
+    with reading(db) as con:
+        rows = reads.claim_verdict_rows(con, reviewed_only=True)
+    reviews = [r for r in (claim_review(row) for row in rows) if r is not None]
+    target.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    skipped = len(rows) - len(reviews)
+    note = f" ({skipped} reviewed as not_checkable: nothing to rate)" if skipped else ""
+    plural = "" if len(reviews) == 1 else "s"
+    print(f"wrote {len(reviews)} ClaimReview object{plural} to {target}{note}")
     return 0

@@ -188,13 +188,89 @@ VIEWS: dict[str, str] = {
             r.verdict AS reviewed_verdict, r.reviewer, r.reviewed_at,
             c.quantity_text, c.low, c.high, c.hedge, c.direction, c.subject,
             c.checkworthiness, c.extractor, c.extractor_version,
-            v.agree, v.disagree, v.judged_at
+            v.agree, v.disagree, v.judged_at,
+            v.statement_id, r.note AS review_note
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)
         LEFT JOIN latest_review r USING (claim_id)
         LEFT JOIN source_statements s ON s.statement_id = v.statement_id
         LEFT JOIN source_documents d ON d.source_id = s.source_id
+    """,
+    # The review queue: what still needs an editor (flagged by the machine, not yet reviewed),
+    # problems first, then the least sure. Same order as `claimdesk demo` prints it.
+    "flagged_claims": """
+        CREATE OR REPLACE VIEW flagged_claims AS
+        SELECT *,
+            row_number() OVER (
+                ORDER BY CASE verdict WHEN 'contradicted' THEN 0 WHEN 'misrepresented' THEN 1
+                                      WHEN 'unverifiable' THEN 2 WHEN 'supported' THEN 3 ELSE 4 END,
+                         confidence NULLS FIRST, article_title, start_char, claim_id
+            ) AS queue_position
+        FROM claim_verdicts
+        WHERE flagged
+        ORDER BY queue_position
+    """,
+    # Counts for dashboards: how many claims of each article got each current verdict, per source
+    # of the evidence (NULL source: no evidence statement, e.g. not_checkable).
+    "verdict_summary": """
+        CREATE OR REPLACE VIEW verdict_summary AS
+        SELECT
+            article_id, any_value(article_title) AS article_title,
+            source_id, any_value(source_title) AS source_title,
+            verdict,
+            count(*) AS claims,
+            count(*) FILTER (WHERE flagged) AS flagged,
+            count(reviewed_verdict) AS reviewed
+        FROM claim_verdicts
+        GROUP BY article_id, source_id, verdict
+        ORDER BY article_title, article_id, source_title NULLS LAST, source_id, verdict
+    """,
+    # Per source statement: the claims whose current verdict rests on it, by verdict, and how
+    # often retrieval proposed it. Statements that back problem verdicts come first.
+    "source_coverage": """
+        CREATE OR REPLACE VIEW source_coverage AS
+        WITH used AS (
+            SELECT statement_id,
+                count(*) FILTER (WHERE verdict = 'supported') AS supports,
+                count(*) FILTER (WHERE verdict = 'contradicted') AS contradicts,
+                count(*) FILTER (WHERE verdict = 'misrepresented') AS misrepresents,
+                count(*) AS evidence_for
+            FROM claim_verdicts WHERE statement_id IS NOT NULL
+            GROUP BY statement_id
+        ),
+        proposed AS (
+            SELECT statement_id, count(*) AS candidate_for FROM matches GROUP BY statement_id
+        )
+        SELECT
+            s.statement_id, s.source_id, d.title AS source_title, s.text AS statement_text,
+            s.start_char, s.end_char,
+            coalesce(u.supports, 0) AS supports,
+            coalesce(u.contradicts, 0) AS contradicts,
+            coalesce(u.misrepresents, 0) AS misrepresents,
+            coalesce(u.evidence_for, 0) AS evidence_for,
+            coalesce(p.candidate_for, 0) AS candidate_for
+        FROM source_statements s
+        JOIN source_documents d USING (source_id)
+        LEFT JOIN used u USING (statement_id)
+        LEFT JOIN proposed p USING (statement_id)
+        ORDER BY coalesce(u.contradicts, 0) + coalesce(u.misrepresents, 0) DESC, coalesce(u.evidence_for, 0) DESC,
+                 s.source_id, s.start_char, s.statement_id
+    """,
+    # Every time a later judgement of a claim changed its machine verdict (re-checks after a
+    # source was added or revised): one row per consecutive pair of verdict rows that differ.
+    "verdict_changes": """
+        CREATE OR REPLACE VIEW verdict_changes AS
+        WITH paired AS (
+            SELECT verdict_id, claim_id,
+                lag(verdict) OVER (PARTITION BY claim_id ORDER BY verdict_id) AS old_verdict,
+                verdict AS new_verdict, explanation AS why, judged_at AS changed_at, run_id
+            FROM verdicts
+        )
+        SELECT claim_id, old_verdict, new_verdict, why, changed_at, run_id
+        FROM paired
+        WHERE old_verdict IS NOT NULL AND old_verdict <> new_verdict
+        ORDER BY verdict_id
     """,
 }
 
