@@ -131,9 +131,10 @@ def run(data_dir: Path, split: str) -> dict:
             # The model was fitted on these very sentences: the honest dev figure is the CV one.
             out["in_sample"] = True
             out["model_cv_f1"] = model.params.get("cv_f1_dev")
+            repeats = model.params.get("cv_repeats", 1)
             log(
-                f"note: the model was trained on this split; its {model.params.get('cv_folds')}-fold "
-                f"cross-validated F1 on it is {model.params.get('cv_f1_dev')}"
+                f"note: the model was trained on this split; its cross-validated F1 on it "
+                f"({repeats} x {model.params.get('cv_folds')}-fold, out-of-fold) is {model.params.get('cv_f1_dev')}"
             )
         log(f"{'':10s} {'P':>7s} {'R':>7s} {'F1':>7s}")
         for name, fig in (("model", m), ("has_digit", b)):

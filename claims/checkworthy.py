@@ -1,20 +1,27 @@
-"""Check-worthiness: a 0..1 score for every sentence, from a small logistic regression.
+"""Check-worthiness: a 0..1 score for every sentence, from two small logistic regressions.
 
-Features are the sentence embedding (computed once by the caller, so the pipeline
-embeds each sentence a single time), a few hand-made surface features (digits,
-percents, number words, length bucket, first-person pronouns, modal/future words,
-tense...) and the presence of a few hundred common words whose vocabulary and
-weights are learned at training time (only the words and weights are stored).
+The *dense* model reads the sentence embedding (computed once by the caller, so the
+pipeline embeds each sentence a single time), surface cues (digits, percents, number
+words, length, first-person pronouns, modal/future words, tense, comparatives and
+superlatives, capitalised name-like tokens, acronyms ... : a spaCy-free stand-in for
+part-of-speech and entity tags) and the presence of a few hundred common words. The
+*sparse* model reads TF-IDF weights of word unigrams and bigrams and of character
+2-5-grams inside words, over a vocabulary stored with the model. The score is a
+weighted average of the two probabilities; the weight, the regularisation of each
+model and the decision threshold were chosen by cross-validation on the training half.
 
 The trained parameters live next to this file in `checkworthy_model.json`
 (written by `python -m benchmarks.train_checkworthy`). Scoring is pure numpy:
-no scikit-learn at run time, and the only file read is that bundled JSON.
+no scikit-learn at run time, and the only file read is that bundled JSON. A JSON
+without a `sparse` part scores with the dense model alone.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,6 +80,20 @@ _RE_NEGATION = re.compile(r"\b(?:not|no|never)\b|n't", re.I)
 _RE_NUMBERS = re.compile(r"\d+")
 _FIRST_PERSON_CAPS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 
+# Part-of-speech- and entity-like cues without a tagger.
+_RE_THAN = re.compile(r"\b(?:\w+er|more|less|fewer|rather)\s+than\b", re.I)
+_RE_SUPERLATIVE = re.compile(r"\b(?:most|least|best|worst|\w{3,}est)\b", re.I)
+_RE_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_RE_SCALE = re.compile(r"\b(?:million|billion|trillion|thousand|hundred)s?\b", re.I)
+_RE_NONYEAR_NUMBER = re.compile(r"(?<![\d.,])(?!(?:1[89]\d\d|20\d\d)\b)\d[\d,.]*")
+_RE_UNIVERSAL = re.compile(r"\b(?:every|all|nobody|everybody|always|never|none|only)\b", re.I)
+_RE_CAUSAL = re.compile(r"\b(?:because|cause[sd]?|result(?:ed)?|due to|led to|therefore)\b", re.I)
+_RE_CONVERSATIONAL = re.compile(r"^(?:and|but|so|well|now|oh|yes|no|look|let me)\b", re.I)
+_RE_QUOTE = re.compile(r"[\"\u201c\u201d]")
+_RE_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|they|their|him|them)\b", re.I)
+_RE_VAGUE = re.compile(r"\b(?:many|several|some|few|lot|lots|numerous)\b", re.I)
+_RE_NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
+
 # Length buckets in words: <=5, 6-12, 13-25, >25.
 _LENGTH_EDGES = (5, 12, 25)
 
@@ -101,6 +122,23 @@ HAND_FEATURES: tuple[str, ...] = (
     "proper_nouns",  # capitalised words after the first, 0, 1/3, 2/3, 1 (3 or more)
     "has_proper_noun",
     "several_numbers",
+    # cues added with the sparse model (part-of-speech / entity stand-ins)
+    "comparative_than",
+    "superlative",
+    "acronym",
+    "scale_word",
+    "non_year_number",
+    "universal_quantifier",
+    "causal",
+    "conversational_start",
+    "exclamation",
+    "quotation",
+    "third_person",
+    "vague_quantifier",
+    "number_count",  # numbers in the sentence, 0..4 scaled to 0..1
+    "log_length",  # log(1 + words) / 4
+    "capitalised_share",  # capitalised words after the first / words
+    "capitalised_count",  # capitalised words after the first, 0..5 scaled to 0..1
 )
 
 # Lexical features: lower-cased words (and % and $) from a vocabulary stored with the model.
@@ -121,6 +159,7 @@ def hand_features(sentence: str) -> np.ndarray:
     caps = sum(
         1 for w in words[1:] if w[:1].isupper() and w.lower().strip(",.;:!?") not in _FIRST_PERSON_CAPS
     )
+    capitalised = sum(1 for w in words[1:] if w[:1].isupper())
     lengths = [0.0, 0.0, 0.0, 0.0]
     lengths[bucket] = 1.0
     values = [
@@ -145,6 +184,22 @@ def hand_features(sentence: str) -> np.ndarray:
         min(caps, 3) / 3,
         caps > 0,
         len(_RE_NUMBERS.findall(s)) > 1,
+        bool(_RE_THAN.search(s)),
+        bool(_RE_SUPERLATIVE.search(s)),
+        bool(_RE_ACRONYM.search(s)),
+        bool(_RE_SCALE.search(s)),
+        bool(_RE_NONYEAR_NUMBER.search(s)),
+        bool(_RE_UNIVERSAL.search(s)),
+        bool(_RE_CAUSAL.search(s)),
+        bool(_RE_CONVERSATIONAL.search(s)),
+        "!" in s,
+        bool(_RE_QUOTE.search(s)),
+        bool(_RE_THIRD_PERSON.search(s)),
+        bool(_RE_VAGUE.search(s)),
+        min(len(_RE_NUMBER_TOKEN.findall(s)), 4) / 4,
+        np.log1p(len(words)) / 4,
+        capitalised / max(len(words), 1),
+        min(capitalised, 5) / 5,
     ]
     return np.asarray(values, dtype=np.float32)
 
@@ -182,12 +237,123 @@ def feature_names(dim: int, vocabulary: list[str] | None = None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
+# Sparse features: TF-IDF of word 1-2-grams and of character 2-5-grams inside words
+# (the semantics of scikit-learn's TfidfVectorizer with sublinear_tf, smooth idf,
+# l2 norm, analyzer "word" / "char_wb", each block normalised on its own).
+# ---------------------------------------------------------------------------
+
+WORD_NGRAM_RANGE = (1, 2)
+CHAR_NGRAM_RANGE = (2, 5)
+_RE_SPACES = re.compile(r"\s\s+")
+
+
+def word_ngrams(sentence: str) -> list[str]:
+    """'w:' + each lower-cased token and each pair of neighbouring tokens."""
+    toks = [t.lower() for t in _RE_TOKEN.findall(sentence)]
+    lo, hi = WORD_NGRAM_RANGE
+    out: list[str] = []
+    for n in range(lo, hi + 1):
+        out.extend("w:" + " ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+    return out
+
+
+def char_ngrams(sentence: str) -> list[str]:
+    """'c:' + each 2-5-character slice of each space-padded lower-cased word."""
+    lo, hi = CHAR_NGRAM_RANGE
+    out: list[str] = []
+    for word in _RE_SPACES.sub(" ", sentence.lower()).split():
+        padded = f" {word} "
+        for n in range(lo, hi + 1):
+            if n > len(padded):
+                break
+            out.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
+
+
+def ngram_counts(sentence: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Counts of the word n-grams and of the character n-grams of one sentence."""
+    return Counter(word_ngrams(sentence)), Counter(char_ngrams(sentence))
+
+
+def idf_weights(document_frequency: np.ndarray, documents: int) -> np.ndarray:
+    """Smoothed inverse document frequency: ln((1 + n) / (1 + df)) + 1."""
+    return np.log((1.0 + documents) / (1.0 + np.asarray(document_frequency, dtype=np.float64))) + 1.0
+
+
+def tfidf_rows(
+    sentences: list[str], index: dict[str, int], idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """TF-IDF rows as CSR arrays (indptr, indices, values) over the n-gram `index`.
+
+    Per block (word n-grams, character n-grams): (1 + ln count) * idf, then unit length.
+    """
+    idf_list = np.asarray(idf, dtype=np.float64).tolist()
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for sentence in sentences:
+        for block in ngram_counts(sentence):
+            cols: list[int] = []
+            weights: list[float] = []
+            for gram, count in block.items():
+                col = index.get(gram)
+                if col is not None:
+                    cols.append(col)
+                    weights.append((1.0 + math.log(count)) * idf_list[col])
+            if cols:
+                norm = math.sqrt(sum(w * w for w in weights))
+                indices.extend(cols)
+                values.extend(w / norm for w in weights)
+        indptr.append(len(indices))
+    return np.asarray(indptr), np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+
+
+def _platt(z: np.ndarray, calibration: list[float] | None) -> np.ndarray:
+    """Probability from a decision value, through the stored Platt scaling when there is one."""
+    if calibration:
+        a, b = calibration
+        z = a * z + b
+    return _sigmoid(z)
+
+
+# ---------------------------------------------------------------------------
 # The model: coefficients in a bundled JSON file, loaded once.
 # ---------------------------------------------------------------------------
 
 
+class SparseModel:
+    """Logistic regression over the TF-IDF n-grams stored with it."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        if tuple(params["word_ngram_range"]) != WORD_NGRAM_RANGE or tuple(params["char_ngram_range"]) != CHAR_NGRAM_RANGE:
+            raise ValueError("checkworthy model: n-gram ranges differ from this code; retrain the model")
+        self.ngrams: list[str] = list(params["ngrams"])
+        self.idf = np.asarray(params["idf"], dtype=np.float64)
+        self.coef = np.asarray(params["coefficients"], dtype=np.float64)
+        self.intercept = float(params["intercept"])
+        self.weight = float(params["weight"])
+        self.calibration = params.get("calibration")
+        if not (len(self.ngrams) == len(self.idf) == len(self.coef)):
+            raise ValueError("checkworthy model: sparse n-grams, idf and coefficients differ in length")
+        self.index = {g: i for i, g in enumerate(self.ngrams)}
+
+    def decision(self, sentences: list[str]) -> np.ndarray:
+        indptr, indices, values = tfidf_rows(sentences, self.index, self.idf)
+        contrib = values * self.coef[indices]
+        sums = np.add.reduceat(np.append(contrib, 0.0), indptr[:-1]) if len(sentences) else np.zeros(0)
+        sums[indptr[:-1] == indptr[1:]] = 0.0  # sentences without a known n-gram
+        return sums + self.intercept
+
+    def predict_proba(self, sentences: list[str]) -> np.ndarray:
+        return _platt(self.decision(sentences), self.calibration)
+
+
 class CheckworthyModel:
-    """Logistic regression parameters, applied with numpy."""
+    """The dense logistic regression, and the sparse one averaged in when the JSON has it."""
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.params = params
@@ -196,6 +362,7 @@ class CheckworthyModel:
         self.feature_names: list[str] = list(params["feature_names"])
         self.threshold = float(params.get("threshold", 0.5))
         self.embedding_model: str = params.get("embedding_model", "")
+        self.calibration = params.get("calibration")
         # Optional standardisation learned at training time (identity when absent).
         self.mean = np.asarray(params.get("feature_mean", np.zeros_like(self.coef)), dtype=np.float64)
         self.scale = np.asarray(params.get("feature_scale", np.ones_like(self.coef)), dtype=np.float64)
@@ -205,14 +372,24 @@ class CheckworthyModel:
         self.dim = sum(1 for n in self.feature_names if n.startswith("emb_"))
         if self.feature_names != feature_names(self.dim, self.vocabulary):
             raise ValueError("checkworthy model: feature layout differs from this code; retrain the model")
+        self.sparse = SparseModel(params["sparse"]) if params.get("sparse") else None
 
     def decision(self, features: np.ndarray) -> np.ndarray:
+        """The dense model's decision value for rows of `feature_matrix`."""
         x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
         return x @ self.coef + self.intercept
 
-    def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        z = np.clip(self.decision(features), -500.0, 500.0)
-        return 1.0 / (1.0 + np.exp(-z))
+    def dense_proba(self, features: np.ndarray) -> np.ndarray:
+        return _platt(self.decision(features), self.calibration)
+
+    def predict_proba(self, features: np.ndarray, sentences: list[str] | None = None) -> np.ndarray:
+        """The score: the dense probability, averaged with the sparse one (weight `sparse.weight`)."""
+        p = self.dense_proba(features)
+        if self.sparse is None or self.sparse.weight == 0.0:
+            return p
+        if sentences is None:
+            raise ValueError("checkworthy model: the sparse part needs the sentences")
+        return (1.0 - self.sparse.weight) * p + self.sparse.weight * self.sparse.predict_proba(sentences)
 
 
 @lru_cache(maxsize=4)
@@ -234,7 +411,7 @@ def score_sentences(sentences: list[str], vectors: np.ndarray) -> np.ndarray:
         raise ValueError(f"checkworthy model expects {model.dim}-d embeddings, got {vecs.shape[1]}-d")
     if not sentences:
         return np.zeros(0, dtype=np.float64)
-    return model.predict_proba(feature_matrix(sentences, vecs, model.vocabulary))
+    return model.predict_proba(feature_matrix(sentences, vecs, model.vocabulary), list(sentences))
 
 
 class _Encoder(Protocol):

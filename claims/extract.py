@@ -9,6 +9,7 @@ with like.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -54,13 +55,13 @@ def load_nlp(name: str) -> Language:
 
 # --- vocabulary -----------------------------------------------------------------------
 
-_UP = r"(?:gained|added|increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
-_DOWN = r"(?:lost|lose|loses|losing|shed|decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
+_UP = r"(?:widened|edged\s+up|gained|added|increase[sd]?|increasing|rise|rises|rose|risen|rising|grew|grow|grown|growth|jump(?:ed|s)?|climb(?:ed|s)?|gain(?:ed|s)?|surge[sd]?|soar(?:ed|s)?|spike[sd]?|boost(?:ed)?|hike[sd]?|up|higher|more|bump|uptick)"
+_DOWN = r"(?:slip(?:ped|s)?|eased|narrowed|lost|lose|loses|losing|shed|decrease[sd]?|decreasing|decline[sd]?|declining|drop(?:ped|s)?|fall|falls|fell|fallen|falling|cut|cuts|dip(?:ped|s)?|slump(?:ed)?|plunge[sd]?|plummet(?:ed)?|shr[ai]nk|shrunk|down|lower|less|fewer|reduction|slid|slide|tumbled?)"
 _CHANGE_NOUN_AFTER = re.compile(rf"^\s*(?:year-on-year\s+|annual\s+|overall\s+)?(?P<dir>{_UP}|{_DOWN})\b", re.I)
 _FILLER = r"(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\s+over|just\s+under|close\s+to|just|only|a|an|another|a\s+further)\s+)*"
 _CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLER}$", re.I)
 _CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|growth|gain|loss)\s+of\s+{_FILLER}$", re.I)
-_BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+it\s+was|versus|from)\b", re.I)
+_BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+(?:it|there|they)\s+(?:was|were)|versus|from)\b", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
 _RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth\s+rate|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
@@ -85,6 +86,8 @@ _GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "th
                   "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}
 _HEAD_SYNONYMS = {"teenagers": "teens", "teenager": "teen", "adolescents": "teens", "kids": "children", "kid": "child",
                   "youngsters": "children", "grownups": "adults", "persons": "people", "residents": "people", "individuals": "people"}
+_COLLECTIVE = {"people", "public", "population", "staff", "children", "men", "women", "police", "youth", "electorate",
+               "workforce", "adult", "teen", "member", "respondent", "person", "child", "woman", "man"}
 _DEMONYMS = {"americans", "britons", "europeans", "canadians", "australians"}
 SUBGROUP_HEADS = {"teen", "child", "children", "student", "woman", "women", "man", "men", "girl", "boy", "senior", "youth",
                   "retiree", "worker", "parent", "mother", "father", "patient", "voter", "user", "surgeon", "doctor", "nurse"}
@@ -98,7 +101,7 @@ _ATTRIB_PATTERNS = [
 ]
 _ANAPHORA = re.compile(r"\b(?:that\s+same|the\s+same|this|that|the)\s+(?:[A-Z][\w.&-]*\s+)?(?:survey|report|study|poll|analysis|academy|organi[sz]ation|group|data|figures|researchers)\b", re.I)
 _GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|report|study|poll|analysis|academy|data|figures|researchers|organi[sz]ation)", re.I)
-_YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])")
+_YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
 _PERSONAL_INTENT = re.compile(r"\b(?:she|he|I|we|they)\s+(?:plans?|intends?|wants?|hopes?|means?)\s+to\b", re.I)
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
@@ -151,18 +154,38 @@ def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
     paras = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()]
     quotes = _quoted_spans(text)
     out: list[Sentence] = []
-    for (base, _para), doc in zip(paras, nlp.pipe((p for _, p in paras), batch_size=batch_size), strict=True):
-        out.extend(_sentences_of(doc, base, quotes))
+    docs = nlp.pipe((_tokenizable(p) for _, p in paras), batch_size=batch_size)
+    for (base, para), doc in zip(paras, docs, strict=True):
+        out.extend(_sentences_of(doc, base, quotes, para))
     return out
 
 
-def _sentences_of(doc: Doc, base: int, quotes: list[tuple[int, int]]) -> list[Sentence]:
+_LONG_RUN = re.compile(r"\S{500,}")
+
+
+def _tokenizable(para: str) -> str:
+    """The paragraph as spaCy should see it: a space every 500 characters of a run without one.
+
+    spaCy's tokenizer strips one prefix or suffix character at a time, which is quadratic
+    in the length of a run without whitespace: 6,000 '[' took minutes (found by
+    benchmarks/fuzz.py). The copy has the same length, so offsets still index the
+    original, and sentence text is read from the original. Real prose has no such runs,
+    so it is parsed exactly as before.
+    """
+    if len(para) < 500 or not _LONG_RUN.search(para):
+        return para
+    return _LONG_RUN.sub(lambda m: "".join(" " if i % 500 == 499 else ch for i, ch in enumerate(m.group(0))), para)
+
+
+def _sentences_of(doc: Doc, base: int, quotes: list[tuple[int, int]], para: str | None = None) -> list[Sentence]:
     res = []
     for sent in doc.sents:
-        s_text = sent.text.strip()
+        # The original characters (identical to sent.text unless _tokenizable changed the copy).
+        raw = sent.text if para is None else para[sent.start_char:sent.end_char]
+        s_text = raw.strip()
         if not s_text:
             continue
-        lead = len(sent.text) - len(sent.text.lstrip())
+        lead = len(raw) - len(raw.lstrip())
         start = base + sent.start_char + lead
         end = start + len(s_text)
         orgs = tuple(e.text for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP"))
@@ -203,16 +226,20 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
         sent_years = _years(sent.text)
+        compared = [y for m in _COMPARISON_YEAR.finditer(sent.text) for y in _years(m.group(0))]
         for k, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             clause = sent.text[a:b]
             baseline = _BASELINE_CLAUSE.match(clause)
-            compared = [y for m in _COMPARISON_YEAR.finditer(sent.text) for y in _years(m.group(0))]
             period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
                       or (last_period if anaphoric else None) or context.period)
             measure, direction = _measure(sent.text, q)
             # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
-            if k > 0 and re.match(r"^\s*or\s", clause) and claims and claims[-1].measure == "change" and measure in ("level", "count"):
-                measure, direction = "change", claims[-1].direction
+            if k > 0 and re.match(r"^[\s,]*or\s", clause) and claims and measure in ("level", "count"):
+                prev = claims[-1]
+                moved = re.search(rf"\b({_UP}|{_DOWN})\b", sent.text[: q.start], re.I)
+                if prev.measure == "change" or moved:
+                    measure = "change"
+                    direction = prev.direction if prev.measure == "change" else _direction(moved.group(1))
             # "A, down from B": the figure A moved in that direction since B.
             nxt = _BASELINE_CLAUSE.match(sent.text[spans[k + 1][0]:spans[k + 1][1]]) if k + 1 < len(spans) else None
             if direction is None and nxt and nxt.group("dir"):
@@ -255,8 +282,10 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
 
     A duration that frames another figure ("over the 12 months ending June") is a period, not a claim.
     """
-    if q.unit in ("months", "years", "weeks", "days", "hours") and _DURATION_BEFORE.search(sentence[: q.start]):
+    if q.unit in ("months", "years", "weeks", "days", "hours") and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start]):
         return False
+    if re.search(r"\b(?:per|for\s+every|out\s+of\s+every|in\s+every|of\s+every)\s+$", sentence[: q.start], re.I):
+        return False  # "381 crimes for every 100,000 residents": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
     after = sentence[q.end:q.end + 40]
@@ -271,13 +300,22 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
         return False, f"vague quantity ('{q.text}')"
     if in_quote:
         return False, "inside a quotation: opinion or personal experience"
-    if _PERSONAL.search(sent.text):
-        return False, "first-person account: personal experience"
-    if _PERSONAL_INTENT.search(sent.text):
-        return False, "a person's plan or intention, not a statistic"
-    if q.unit in ("months", "weeks", "days") and re.search(r"\bevery\s+$", sent.text[: q.start]):
+    personal = _personal_reason(sent.text)
+    if personal:
+        return False, personal
+    if q.unit in ("months", "weeks", "days") and re.search(r"\bevery\s+$", sent.text[max(0, q.start - _TAIL): q.start]):
         return False, "a personal routine, not a statistic"
     return True, ""
+
+
+@lru_cache(maxsize=16)
+def _personal_reason(sentence: str) -> str:
+    """Why a sentence is a personal account (or ""); cached, as each of its figures asks."""
+    if _PERSONAL.search(sentence):
+        return "first-person account: personal experience"
+    if _PERSONAL_INTENT.search(sentence):
+        return "a person's plan or intention, not a statistic"
+    return ""
 
 
 def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> list[tuple[int, int]]:
@@ -287,15 +325,21 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
     "compared with", "up from"), so each claim gets its own span.
     """
     breaks = [(m.start(), m.end()) for m in re.finditer(r"[,;:()]|\s?[—–]\s?|\s-\s", sentence)]
-    spans = []
+    # Matches do not overlap, so starts and ends both ascend: bisect instead of scanning
+    # every break for every figure (a sentence with thousands of both was quadratic).
+    starts, ends = [s for s, _ in breaks], [e for _, e in breaks]
+    spans: list[tuple[int, int]] = []
     for i, q in enumerate(qs):
-        left = max([e for s, e in breaks if e <= q.start] or [0])
-        right = min([s for s, e in breaks if s >= q.end] or [len(sentence)])
+        j = bisect.bisect_right(ends, q.start)
+        left = ends[j - 1] if j else 0
+        j = bisect.bisect_left(starts, q.end)
+        right = starts[j] if j < len(starts) else len(sentence)
         # Keep the subject: a clause that would start right at the number borrows the text
         # before the last break when that text is not an attribution ("According to...").
         if re.match(r"^\s*(?:according\s+to|said|says|say|reports?|reported|found)\b", sentence[left:q.start], re.I):
             # "..., according to 79% of members": the clause before holds what the figure is about.
-            left = max([e for s, e in breaks if e < left - 1] or [0])
+            j = bisect.bisect_left(ends, left - 1)
+            left = ends[j - 1] if j else 0
         if i > 0 and qs[i - 1].end > left:
             cut = _connective_cut(sentence, qs[i - 1].end, q.start)
             left = cut
@@ -337,7 +381,13 @@ def _years(text: str) -> list[str]:
     return out
 
 
-_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to)\s+(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+
+
+@lru_cache(maxsize=16)
+def _has_comparison_year(sentence: str) -> bool:
+    """Cached per sentence: every figure of a sentence asks, and a scan each time was quadratic."""
+    return _COMPARISON_YEAR.search(sentence) is not None
 
 
 def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str | None:
@@ -347,19 +397,26 @@ def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str |
         return ys[0]
     if _years(clause):
         return None
-    if len(sent_years) == 1 and not _COMPARISON_YEAR.search(sentence):
+    if len(sent_years) == 1 and not _has_comparison_year(sentence):
         return sent_years[0]
     return None
 
 
+# The end-anchored patterns below ("rose by about X") only need the words just before a
+# figure. Searching the whole sentence before every figure was quadratic (a 20,000-
+# character sentence of figures took a minute, found by benchmarks/fuzz.py); a match
+# longer than this is not prose.
+_TAIL = 400
+
+
 def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
-    before, after = sentence[: q.start], sentence[q.end:]
+    before, after = sentence[max(0, q.start - _TAIL): q.start], sentence[q.end:]
     if q.kind == "rank":
         return "rank", None
     if q.kind == "multiple":
         return "multiple", _direction(q.text)
     if q.unit == "points":
-        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
         return ("change_points", _direction(m.group("dir"))) if m else ("level", None)
     if q.unit == "percent":
         m = _CHANGE_NOUN_AFTER.match(after)
@@ -368,7 +425,7 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before)
         if m and (not re.match(r"^\s*of\b", after, re.I) or re.fullmatch(r"lost|lose|loses|losing|shed|gained|added", m.group("dir"), re.I)):
             return "change", _direction(m.group("dir"))
-        if _RATE_OF_CHANGE.search(before) and not _SHARE_AFTER.match(after):
+        if _rate_of_change_before(sentence, q.start) and not _SHARE_AFTER.match(after):
             # "inflation ran at 5.9%": a rate of change stated as a level.
             m = _TO_LEVEL_BEFORE.search(before)
             return "change", (_direction(m.group("dir")) if m else "up")
@@ -388,6 +445,32 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
     return "count", (_direction(m.group("dir")) if m else None)
 
 
+@lru_cache(maxsize=16)
+def _first_rate_of_change(sentence: str) -> int | None:
+    m = _RATE_OF_CHANGE.search(sentence)
+    return m.end() if m else None
+
+
+_RATE_WORD_AT_END = re.compile(r"(?:inflation|rate|growth|increase|rise)\Z", re.I)
+
+
+def _rate_of_change_before(sentence: str, start: int) -> bool:
+    """Exactly `_RATE_OF_CHANGE.search(sentence[:start])`, without rescanning the sentence
+    for each of its figures (quadratic on a sentence of thousands of figures).
+
+    A match inside sentence[:start] is a match in the whole sentence too, unless it ends
+    right at `start` (where the cut adds a word boundary): so when the sentence's first
+    match ends by `start` the answer is yes, when there is none and no rate word ends at
+    `start` it is no, and only otherwise is the prefix searched.
+    """
+    first = _first_rate_of_change(sentence)
+    if first is not None and first <= start:
+        return True
+    if first is None and not _RATE_WORD_AT_END.search(sentence, max(0, start - 9), start):
+        return False
+    return _RATE_OF_CHANGE.search(sentence, 0, start) is not None
+
+
 def _direction(word: str) -> str | None:
     w = word.lower()
     if re.fullmatch(_UP, w) or w in ("doubled", "tripled", "quadrupled", "twice") or "times" in w or "fold" in w:
@@ -395,6 +478,12 @@ def _direction(word: str) -> str | None:
     if re.fullmatch(_DOWN, w) or w == "halved":
         return "down"
     return None
+
+
+_REPORTER_VERB = re.compile(r"\s+(?:reported|saw|recorded|posted|had|experienced|noted)\s+(?:an?\s+|the\s+)?$")
+# A lazy noun phrase before the verb; only run on a bounded tail, where the verb is known
+# to be (the lazy group makes it quadratic in the text it is given).
+_REPORTER_NP = re.compile(r"(?P<np>[\w.'’\- ]+?)" + _REPORTER_VERB.pattern)
 
 
 def _roles(sent: Sentence, q: Quantity, measure: str, a: int, b: int) -> tuple[str, str, str]:
@@ -416,7 +505,7 @@ def _roles(sent: Sentence, q: Quantity, measure: str, a: int, b: int) -> tuple[s
         m = re.search(r"\b(?:in|of)\s+(?P<subj>[^,;.]+)", after)
         subject = _trim_period(m.group("subj")) if m else ""
         before = text[a:q.start]
-        v = re.search(r"(?P<np>[\w.'’\- ]+?)\s+(?:reported|saw|recorded|posted|had|experienced|noted)\s+(?:an?\s+|the\s+)?$", before)
+        v = _REPORTER_NP.search(before[-_TAIL:]) if _REPORTER_VERB.search(before) else None
         if v:
             population = v.group("np").strip()
         elif not subject:
@@ -447,7 +536,7 @@ def _attribution(sent: Sentence) -> str | None:
         if m:
             who = m.group("who").strip()
             # An attribution names someone: a capitalised name or acronym, not "their populations".
-            if who and re.search(r"\b[A-Z]", who) and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
+            if who and re.match(r"[A-Z]", who) and who.lower() not in _GEO and who.lower() not in _DEMONYMS and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
                 return who
     return sent.orgs[0] if sent.orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
 
@@ -469,7 +558,7 @@ def population_head(text: str | None) -> str | None:
     """The head noun of a population phrase, singular and lower-case ('plastic surgeons surveyed' -> 'surgeon')."""
     if not text:
         return None
-    text = re.split(r"\b(?:aged?|ages|between|who|from|in|with)\b", text.lower())[0]
+    text = re.split(r"\b(?:aged?|ages|between|who|whose|that|from|in|with|across|at|on|for|of|over|under|throughout|saying|say|says)\b", text.lower())[0]
     raw = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w not in _HEAD_SKIP]
     words = [w for w in raw if w not in _GEO]
     if not words and raw and raw[-1] in _DEMONYMS:
@@ -477,7 +566,10 @@ def population_head(text: str | None) -> str | None:
     words = [w for w in words if w not in {"the", "all", "of", "in", "aged", "ages", "and", "who", "from"}]
     if not words:
         return None
-    head = _HEAD_SYNONYMS.get(words[-1], words[-1])
+    last = words[-1]
+    if not last.endswith("s") and last not in _COLLECTIVE:
+        return None  # "gross domestic product": not a group of people or things to compare
+    head = _HEAD_SYNONYMS.get(last, last)
     if head.endswith("ies") and len(head) > 4:
         head = head[:-3] + "y"
     elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:

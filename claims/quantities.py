@@ -582,7 +582,7 @@ def _between_ranges(text: str) -> list[tuple[Quantity | None, int, int]]:
         if va is None or vb is None:
             continue
         a, b = va[0], vb[0]
-        if b <= a:
+        if b <= a or not math.isfinite(b):
             continue
         cur = m.group("cur") or m.group("cur2")
         after = text[m.end():m.end() + 30]
@@ -610,7 +610,7 @@ def _multiples(text: str) -> list[Quantity]:
             factor = parse_number(ftxt[: half.start()] if half else ftxt)
             if factor and half:
                 factor += 0.5
-        if not factor:
+        if not factor or not math.isfinite(factor):
             continue
         hedge = (m.group("hedge") or "").strip() or None
         low, high, li, hi = hedge_interval(float(factor), float(factor), float(factor), hedge, percent=False)
@@ -628,7 +628,11 @@ def _ranks(text: str) -> list[Quantity]:
         if m.group("bare") and (m.group("bare").lower() == "worst" or not _RANK_SCOPE.match(text[m.end():m.end() + 120])):
             continue
         o = (m.group("ord") or m.group("ord2") or "").lower()
-        rank = int(re.match(r"\d+", o).group(0)) if o[:1].isdigit() else _ORDINALS.get(o, 1)
+        try:
+            rank = int(re.match(r"\d+", o).group(0)) if o[:1].isdigit() else _ORDINALS.get(o, 1)
+            float(rank)
+        except (ValueError, OverflowError):
+            continue  # "the 10^400th largest" (hostile text): more digits than a float or int() takes
         out.append(Quantity(value=float(rank), low=float(rank), high=float(rank), unit="rank", text=m.group(0),
                             start=m.start(), end=m.end(), kind="rank"))
     return out
@@ -733,7 +737,7 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
     end = m.end() + (len(cur_word.group(0)) if cur_word else 0)
     if m.group("num2"):
         v2h = _value_and_half(m.group("num2"), scale_word)
-        if v2h is None:
+        if v2h is None or not math.isfinite(v2h[0]):
             return None, m.end()
         lo, hi_ = sign * value, v2h[0]
         return Quantity(_mid(lo, hi_), lo, hi_, unit, text[start:end], start, end, hedge, kind="range"), end

@@ -11,10 +11,14 @@ from claims import checkworthy
 from claims.checkworthy import (
     HAND_FEATURES,
     MODEL_PATH,
+    SparseModel,
+    char_ngrams,
     hand_features,
+    idf_weights,
     load_model,
     score_sentences,
     score_texts,
+    word_ngrams,
 )
 
 STAT = "Unemployment fell to 3.5% in 2019, the lowest in 50 years."
@@ -54,6 +58,43 @@ def test_hand_features_shape_and_values() -> None:
         and g["first_person_singular"] == 1
         and g["len_le5"] == 1
     )
+
+
+def test_model_json_is_compact_and_has_both_parts() -> None:
+    assert MODEL_PATH.stat().st_size < 1_000_000
+    model = load_model()
+    assert model.sparse is not None and 0.0 <= model.sparse.weight <= 1.0
+    assert len(model.sparse.ngrams) == len(set(model.sparse.ngrams)) > 100
+    assert all(g.startswith(("w:", "c:")) for g in model.sparse.ngrams)
+
+
+def test_part_of_speech_like_cues() -> None:
+    f = dict(zip(HAND_FEATURES, hand_features("The U.S. has the highest rate, more than 3 million more than NATO."),
+                 strict=True))
+    assert f["superlative"] == 1 and f["comparative_than"] == 1 and f["acronym"] == 1 and f["scale_word"] == 1
+    assert f["non_year_number"] == 1 and f["capitalised_count"] > 0
+    g = dict(zip(HAND_FEATURES, hand_features("Well, in 1998 we did it!"), strict=True))
+    assert g["conversational_start"] == 1 and g["exclamation"] == 1
+    assert g["has_year"] == 1 and g["non_year_number"] == 0
+
+
+def test_ngrams_follow_word_and_char_wb_analyzers() -> None:
+    assert word_ngrams("Taxes rose 5%") == ["w:taxes", "w:rose", "w:5", "w:%", "w:taxes rose", "w:rose 5", "w:5 %"]
+    assert char_ngrams("Up  a") == ["c: u", "c:up", "c:p ", "c: up", "c:up ", "c: up ", "c: a", "c:a ", "c: a "]
+
+
+def test_sparse_model_is_tfidf_dot_coefficients() -> None:
+    grams = ["w:taxes", "w:rose", "c: ta"]
+    idf = idf_weights(np.array([1, 3, 2]), 4)
+    sm = SparseModel({"word_ngram_range": [1, 2], "char_ngram_range": [2, 5], "ngrams": grams,
+                      "idf": idf.tolist(), "coefficients": [1.0, -2.0, 0.5], "intercept": 0.25, "weight": 0.3})
+    z = sm.decision(["Taxes rose, taxes rose.", "Nothing known here", "taxes"])
+    w = np.array([1 + np.log(2), 1 + np.log(2)]) * idf[:2]
+    w /= np.linalg.norm(w)
+    # word block: taxes, rose (each twice); char block: ' ta' twice, alone in its block -> 1.0
+    assert z[0] == pytest.approx(w[0] * 1.0 + w[1] * -2.0 + 0.5 + 0.25)
+    assert z[1] == pytest.approx(0.25)
+    assert z[2] == pytest.approx(1.0 + 0.5 + 0.25)
 
 
 def test_scoring_does_not_import_sklearn() -> None:
