@@ -348,7 +348,7 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
         if extend:
             # The subject often sits clauses before the figure ("Snapchat reaches even more
             # of them, at 69%"): reach back to the previous figure's clause or the sentence
-            # start, leaving out a leading attribution ("According to X, ...").
+            # start (a leading "According to X," stays in: who says so is part of the claim).
             lead = _LEADING_ATTRIBUTION.match(sentence)
             floor = spans[-1][1] if spans else (lead.end() if lead and lead.end() <= q.start else 0)
             left = min(left, max(floor, 0)) if floor <= left else left
@@ -356,7 +356,7 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
     return spans
 
 
-_LEADING_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to\b[^,]*,|(?:but|and|yet|still|so),?)\s*", re.I)
+_LEADING_ATTRIBUTION = re.compile(r"^\s*(?:but|and|yet|still|so),?\s*", re.I)
 
 
 def _connective_cut(sentence: str, a: int, b: int) -> int:
@@ -381,7 +381,7 @@ def _years(text: str) -> list[str]:
     return out
 
 
-_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
 
 
 @lru_cache(maxsize=16)
