@@ -32,10 +32,17 @@ lint: setup
 test: setup lint
 	$(PY) -m pytest -q
 
-bench: setup
+# Speed benchmarks (benchmarks/RESULTS.md); the `ann` extra adds hnswlib for retrieval at 1M statements.
+ANN_STAMP := $(VENV)/.ann-installed
+
+$(ANN_STAMP): $(STAMP)
+	$(PIP) install --quiet torch==2.13.0 -e '.[dev,ann]'
+	touch $(ANN_STAMP)
+
+bench: $(ANN_STAMP)
 	$(PY) -m benchmarks
 
-bench-quick: setup
+bench-quick: $(ANN_STAMP)
 	$(PY) -m benchmarks --quick
 
 review: setup

@@ -69,8 +69,22 @@ class RecheckSchedule:
 @dataclass(frozen=True)
 class ScheduleSettings:
     timezone: str = "UTC"
+    # Port of the Prefect server `claimdesk serve` starts when PREFECT_API_URL is unset (0: any free port).
+    server_port: int = 4200
     check_inbox: CheckInboxSchedule = field(default_factory=CheckInboxSchedule)
     recheck: RecheckSchedule = field(default_factory=RecheckSchedule)
+
+
+@dataclass(frozen=True)
+class DaskSettings:
+    """Where `runner: dask` sends the CPU-heavy tasks (extraction, embedding)."""
+
+    # Scheduler of an existing cluster ("tcp://10.0.0.5:8786"); empty: start a LocalCluster per run.
+    address: str = ""
+    n_workers: int = 2
+    threads_per_worker: int = 1
+    # Worker processes (each loads its own models) or threads inside the flow process.
+    processes: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     schedules: ScheduleSettings = field(default_factory=ScheduleSettings)
     runner: str = "local"
+    dask: DaskSettings = field(default_factory=DaskSettings)
     # Folder the config file was read from; relative paths resolve against it.
     base_dir: str = "."
 
@@ -135,13 +150,61 @@ def _check_ranges(s: Settings, source: str) -> None:
         ("retrieval.top_k", s.retrieval.top_k >= 1),
         ("retrieval.lexical_weight", 0.0 <= s.retrieval.lexical_weight <= 1.0),
         ("review.port", 0 < s.review.port < 65536),
+        ("dask.n_workers", s.dask.n_workers >= 1),
+        ("dask.threads_per_worker", s.dask.threads_per_worker >= 1),
+        ("schedules.timezone", _is_timezone(s.schedules.timezone)),
+        ("schedules.server_port", 0 <= s.schedules.server_port < 65536),
     ]
     for key, ok in checks:
         if not ok:
             raise ConfigError(f"key '{key}' is out of range", path=source)
+    for key, cron in (("schedules.check_inbox.cron", s.schedules.check_inbox.cron),
+                      ("schedules.recheck.cron", s.schedules.recheck.cron)):
+        problem = cron_problem(cron)
+        if problem:
+            raise ConfigError(f"key '{key}': {cron!r} is not a valid cron string ({problem})", path=source)
     db_dir = s.resolve(s.database).parent
     if not db_dir.is_dir():
         raise ConfigError(f"key 'database': folder {db_dir} does not exist", path=source)
+
+
+_CRON_ALIASES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+                 "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
+
+
+def cron_problem(cron: str) -> str | None:
+    """What is wrong with a cron string, or None, checked at load so a typo fails now,
+    not at the first scheduled run hours later.
+
+    Uses cronsim (small, installed with Prefect), after expanding the @daily-style
+    aliases Prefect accepts. It also refuses a day that never comes ("0 0 30 2 *").
+    `claimdesk serve` checks again with Prefect's own parser.
+    """
+    text = _CRON_ALIASES.get(cron.strip().lower(), cron.strip())
+    try:
+        from cronsim import CronSim, CronSimError
+    except ImportError:  # without cronsim only the shape is checked here
+        return None if len(text.split()) in (5, 6) else "expected 5 fields: minute hour day month weekday"
+    import datetime as dt
+
+    try:
+        CronSim(text, dt.datetime(2024, 1, 1))
+    except CronSimError as exc:
+        return str(exc) or "not understood"
+    except (ValueError, IndexError) as exc:  # cronsim is strict, but keep its odd corners one line too
+        return type(exc).__name__
+    return None
+
+
+def _is_timezone(name: str) -> bool:
+    """An IANA zone name ("Europe/Berlin"); cron schedules are evaluated in it."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def load_settings(path: str | Path | None = None, *, database: str | None = None) -> Settings:

@@ -1,8 +1,16 @@
-"""Prefect flows: `index_sources` and `check_articles`, reading like the data flow.
+"""Prefect flows: `index_sources`, `check_articles`, `recheck_claims` and the scheduled
+`check_inbox`, reading like the data flow.
 
-Tasks wrap the plain functions in `flows.pipeline` and work on batches of files, so a
-1,000-article run is a few dozen task runs, not one per claim. The flow process alone
-writes to DuckDB.
+Each batch of 25 files is read (I/O, retried), split into changed and unchanged files by
+content hash, sent to the task runner for the CPU-heavy step (extraction and embedding,
+which returns plain data), and then judged and written by the flow process, which alone
+writes to DuckDB. The task runner is a worker thread, or a Dask cluster with
+`runner: dask` (`flows/runners.py`); the rows written are the same either way.
+
+Call the plain functions (`check_articles`, `index_sources`, `recheck_claims`,
+`check_inbox`): they run the flow on the task runner the config names. Every flow run
+is recorded in the `runs` table ('running', then 'completed' or 'failed'; a run killed
+with SIGKILL stays 'running', and running it again finishes the work).
 """
 
 from __future__ import annotations
@@ -11,20 +19,26 @@ from flows.prefect_env import configure
 
 configure()
 
-from prefect import flow, get_run_logger, task  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import deque  # noqa: E402
+from collections.abc import Callable, Iterable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any, TypeVar  # noqa: E402
+
+from prefect import Flow, flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from claimdesk.settings import Settings  # noqa: E402
-from flows import pipeline  # noqa: E402
-from sources.readers import iter_paths  # noqa: E402
+from flows import pipeline, runners  # noqa: E402
+from sources.readers import Document, iter_paths  # noqa: E402
 
 BATCH_SIZE = 25
-
-
-def _log(message: str) -> None:
-    try:
-        get_run_logger().info(message)
-    except Exception:  # noqa: BLE001 - outside a run context there is no run logger
-        pass
+T = TypeVar("T")
 
 
 def expand(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -37,46 +51,262 @@ def expand(paths: list[str]) -> tuple[list[str], list[str]]:
     return files, errors
 
 
-def _batches(items: list[str], size: int = BATCH_SIZE) -> list[list[str]]:
+def _batches(items: list[str], size: int | None = None) -> list[list[str]]:
+    size = size or BATCH_SIZE
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-@task(name="index-source-batch", retries=2, retry_delay_seconds=1)
-def index_batch(paths: list[str], settings: Settings, progress: bool) -> pipeline.RunSummary:
-    """Read, extract, embed and store one batch of source documents."""
-    return pipeline.index_sources(paths, settings, _progress(progress))
+# --- progress ---------------------------------------------------------------------------
+
+def _run_logger() -> logging.LoggerAdapter[Any] | None:
+    try:
+        return get_run_logger()
+    except Exception:  # noqa: BLE001 - outside a run context there is no run logger
+        return None
 
 
-@task(name="check-article-batch", retries=2, retry_delay_seconds=1)
-def check_batch(paths: list[str], settings: Settings, progress: bool, force: bool) -> pipeline.RunSummary:
-    """Extract, match, judge and store one batch of articles."""
-    return pipeline.check_articles(paths, settings, _progress(progress), force=force)
+@dataclass
+class Meter:
+    """Progress of a run (inputs done / total, claims per second), for long runs.
+
+    Lines go to the Prefect run log at INFO, and to the terminal (stderr) when `terminal`
+    is set and Prefect's console does not already show INFO lines. claimdesk keeps
+    Prefect at WARNING (`flows/prefect_env.py`), so by default the terminal line is ours;
+    with PREFECT_LOGGING_LEVEL=INFO (the default under `claimdesk serve`) the same lines
+    are stored with the flow run and shown in the Prefect UI.
+    """
+
+    total: int
+    unit: str
+    terminal: bool
+    done_n: int = 0
+    items: int = 0
+    t0: float = field(default_factory=time.perf_counter)
+
+    def done(self, path: str, n: int) -> None:
+        self.done_n += 1
+        self.items += n
+        self.say(f"[{self.done_n}/{self.total}] {path}: {n} {self.unit} ({self.rate():.1f} {self.unit}/s)")
+
+    def passed(self, n: int, why: str) -> None:
+        """Inputs that needed no work (unchanged) or could not be read."""
+        if n:
+            self.done_n += n
+            self.say(f"[{self.done_n}/{self.total}] {n} {why}")
+
+    def rate(self) -> float:
+        return self.items / max(1e-6, time.perf_counter() - self.t0)
+
+    def say(self, message: str) -> None:
+        logger = _run_logger()
+        if logger is not None:
+            logger.info(message)
+        if self.terminal and not (logger is not None and logger.isEnabledFor(logging.INFO)):
+            print(message, file=sys.stderr, flush=True)
 
 
-def _progress(enabled: bool) -> pipeline.Progress:
-    import sys
+# --- tasks ------------------------------------------------------------------------------
+# The database is the cache (content hashes, embeddings), so Prefect's task cache is off.
+# Large inputs of the writing tasks (run in the flow process) are passed `quote`d, so Prefect
+# does not walk them looking for futures; arguments sent to Dask cannot be (the wrapper does
+# not survive Dask's serialisation), and a batch of documents is small anyway.
 
-    def report(msg: str) -> None:
-        _log(msg)
-        if enabled:
-            print(msg, file=sys.stderr, flush=True)
+@task(name="read-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def read_batch(paths: list[str]) -> tuple[list[Document], list[str]]:
+    """Read files and URLs (I/O, so retried); an unreadable one becomes one error line."""
+    return pipeline.read_documents(paths)
 
-    return report
 
+@task(name="extract-articles", cache_policy=NO_CACHE)
+def extract_articles(docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
+                     ) -> pipeline.PreparedArticles:
+    """Claims and retrieval vectors of a batch: CPU only, no database, so it may run on Dask."""
+    return pipeline.prepare_articles(docs, settings, known, embed=embed)
+
+
+@task(name="write-articles", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_articles(batch: pipeline.PreparedArticles, settings: Settings, index: pipeline.StatementIndex,
+                   run_id: str, meter: Meter) -> pipeline.RunSummary:
+    """Judge and write a batch in the flow process; idempotent per article, so safe to retry."""
+    return pipeline.store_articles(batch, settings, index, run_id, meter.done)
+
+
+@task(name="extract-sources", cache_policy=NO_CACHE)
+def extract_sources(docs: list[Document], settings: Settings, known: frozenset[str]) -> pipeline.PreparedSources:
+    """Findings and sentence vectors of a batch of sources: CPU only, no database."""
+    return pipeline.prepare_sources(docs, settings, known)
+
+
+@task(name="write-sources", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_sources(batch: pipeline.PreparedSources, settings: Settings, meter: Meter) -> pipeline.RunSummary:
+    """Write a batch of sources in the flow process; each source replaces its old version atomically."""
+    return pipeline.store_sources(batch, settings, meter.done)
+
+
+# --- wiring -------------------------------------------------------------------------------
+
+@dataclass
+class _Run:
+    run_id: str
+    inputs: int = 0
+    claims: int = 0
+    errors: int = 0
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@contextmanager
+def _recorded(settings: Settings, kind: str) -> Iterator[_Run]:
+    """A `runs` row around a flow run: 'running' first, then 'completed' or 'failed'."""
+    from prefect.runtime import flow_run
+
+    run = _Run(pipeline.start_run(settings, kind))
+    base = {"prefect_flow_run_id": str(flow_run.id) if flow_run.id else None, "runner": runners.describe(settings)}
+    try:
+        yield run
+    except BaseException as exc:
+        pipeline.finish_run(settings, run.run_id, status="failed", n_inputs=run.inputs, n_claims=run.claims,
+                            n_errors=run.errors + 1, details={**base, **run.details, "error": str(exc)[:500]})
+        raise
+    pipeline.finish_run(settings, run.run_id, status="completed", n_inputs=run.inputs, n_claims=run.claims,
+                        n_errors=run.errors, details={**base, **run.details})
+
+
+def _ahead(batches: Iterable[list[str]], submit: Callable[[list[str]], PrefectFuture[T] | None], ahead: int) -> Iterator[T]:
+    """Results in input order, keeping up to `ahead` batches on the task runner while the
+    flow writes the earlier ones."""
+    pending: deque[PrefectFuture[T]] = deque()
+    for batch in batches:
+        future = submit(batch)
+        if future is not None:
+            pending.append(future)
+        while len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+class _Index:
+    """The statement index, loaded once per run and only if some article needs it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._index: pipeline.StatementIndex | None = None
+
+    def get(self) -> pipeline.StatementIndex:
+        if self._index is None:
+            self._index = pipeline.StatementIndex.load(self.settings, pipeline.db_path(self.settings))
+        return self._index
+
+
+def _finish(summary: pipeline.RunSummary, run: _Run, t0: float) -> pipeline.RunSummary:
+    summary.seconds = time.perf_counter() - t0
+    run.inputs, run.claims, run.errors = len(summary.processed) + len(summary.skipped), summary.claims, len(summary.errors)
+    run.details.update(processed=len(summary.processed), skipped=len(summary.skipped), seconds=round(summary.seconds, 2),
+                       verdicts=summary.verdicts)
+    return summary
+
+
+# --- flows --------------------------------------------------------------------------------
 
 @flow(name="index_sources", log_prints=False)
-def index_sources(paths: list[str], settings: Settings, progress: bool = True) -> pipeline.RunSummary:
+def index_sources_flow(paths: list[str], settings: Settings, progress: bool = True) -> pipeline.RunSummary:
+    """Index source documents: read → skip unchanged → extract findings + embed → write."""
+    t0 = time.perf_counter()
     files, errors = expand(paths)
     summary = pipeline.RunSummary("sources", errors=errors)
-    for batch in _batches(files):
-        summary.merge(index_batch(batch, settings, progress))
+    meter = Meter(len(files), "statements", progress)
+    with _recorded(settings, "sources") as run:
+
+        def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedSources] | None:
+            docs, failed = read_batch(batch)
+            todo, same = pipeline.split_unchanged(docs, settings, kind="sources")
+            summary.errors += failed
+            summary.skipped += [d.path for d in same]
+            meter.passed(len(same), "unchanged, skipped")
+            meter.passed(len(failed), "unreadable, skipped")
+            if not todo:
+                return None
+            return extract_sources.submit(todo, settings, pipeline.known_hashes(todo, settings, kind="sources"))
+
+        for prepared in _ahead(_batches(files), submit, runners.batches_ahead(settings)):
+            summary.merge(write_sources(quote(prepared), settings, meter))
+        _finish(summary, run, t0)
+    if summary.processed:
+        meter.say(f"{len(summary.processed)} sources added or revised: `claimdesk recheck` re-judges the claims they may change")
     return summary
 
 
 @flow(name="check_articles", log_prints=False)
-def check_articles(paths: list[str], settings: Settings, progress: bool = True, force: bool = False) -> pipeline.RunSummary:
+def check_articles_flow(paths: list[str], settings: Settings, progress: bool = True, force: bool = False
+                        ) -> pipeline.RunSummary:
+    """Check articles: read → skip unchanged → extract claims + embed → judge + write."""
+    t0 = time.perf_counter()
     files, errors = expand(paths)
     summary = pipeline.RunSummary("check", errors=errors)
-    for batch in _batches(files):
-        summary.merge(check_batch(batch, settings, progress, force))
+    meter = Meter(len(files), "claims", progress)
+    with _recorded(settings, "check") as run:
+        index = _Index(settings)
+
+        def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedArticles] | None:
+            docs, failed = read_batch(batch)
+            todo, same = pipeline.split_unchanged(docs, settings, kind="check", force=force)
+            summary.errors += failed
+            summary.skipped += [d.path for d in same]
+            meter.passed(len(same), "unchanged, skipped")
+            meter.passed(len(failed), "unreadable, skipped")
+            if not todo:
+                return None
+            known = pipeline.known_hashes(todo, settings, kind="check")
+            return extract_articles.submit(todo, settings, known, bool(index.get().rows))
+
+        for prepared in _ahead(_batches(files), submit, runners.batches_ahead(settings)):
+            summary.merge(write_articles(quote(prepared), settings, quote(index.get()), run.run_id, meter))
+        _finish(summary, run, t0)
     return summary
+
+
+@flow(name="recheck_claims", log_prints=False)
+def recheck_claims_flow(settings: Settings, all_claims: bool = False, progress: bool = True) -> pipeline.RecheckSummary:
+    """Re-judge claims judged before a source was added or revised; record each verdict that changes."""
+    with _recorded(settings, "recheck") as run:
+        meter = Meter(len(pipeline.recheck_targets(settings, all_claims=all_claims)), "claims", progress)
+        summary = pipeline.recheck_claims(settings, all_claims=all_claims, run_id=run.run_id, done=meter.done)
+        run.inputs, run.claims = summary.articles, len(summary.rejudged)
+        run.details.update(all=all_claims, rejudged=len(summary.rejudged), new_verdict_rows=summary.new_rows,
+                           changed=len(summary.changed), disagreements=len(summary.disagreements),
+                           seconds=round(summary.seconds, 2))
+    return summary
+
+
+@flow(name="check_inbox", log_prints=False)
+def check_inbox_flow(settings: Settings) -> pipeline.RunSummary:
+    """The scheduled check: new or changed articles in the configured inbox folder(s)."""
+    return on_runner(check_articles_flow, settings)(inbox_folders(settings), settings, progress=False)
+
+
+def inbox_folders(settings: Settings) -> list[str]:
+    """`schedules.check_inbox.inbox`: one folder or several separated by commas, relative to the config."""
+    return [str(settings.resolve(p.strip())) for p in settings.schedules.check_inbox.inbox.split(",") if p.strip()]
+
+
+def on_runner(f: Flow[..., T], settings: Settings) -> Flow[..., T]:
+    """The flow with the task runner the config names (`runner: local|dask`)."""
+    return f.with_options(task_runner=runners.task_runner(settings))
+
+
+# --- what the CLI and the scheduler call ----------------------------------------------------
+
+def index_sources(paths: list[str], settings: Settings, progress: bool = True) -> pipeline.RunSummary:
+    return on_runner(index_sources_flow, settings)(paths, settings, progress)
+
+
+def check_articles(paths: list[str], settings: Settings, progress: bool = True, force: bool = False) -> pipeline.RunSummary:
+    return on_runner(check_articles_flow, settings)(paths, settings, progress, force)
+
+
+def recheck_claims(settings: Settings, all_claims: bool = False, progress: bool = True) -> pipeline.RecheckSummary:
+    return recheck_claims_flow(settings, all_claims, progress)
+
+
+def check_inbox(settings: Settings) -> pipeline.RunSummary:
+    return check_inbox_flow(settings)

@@ -26,7 +26,7 @@ from sources.lexical import BM25
 from sources.readers import Document, iter_paths, read_document
 from sources.retrieve import rank_candidates
 from store import reads, writes
-from store.db import session
+from store.db import session, transaction
 
 EXTRACTOR = (EXTRACTOR_NAME, EXTRACTOR_VERSION)
 Progress = Callable[[str], None]
@@ -231,5 +231,230 @@ def check_articles(paths: list[str], settings: Settings, progress: Progress | No
         if progress:
             rate = summary.claims / max(1e-6, time.perf_counter() - t0)
             progress(f"[{n}/{len(todo)}] {doc.path}: {len(claims)} claims ({rate:.1f} claims/s)")
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+# --- scale-out, runs and re-checks (issue #6) ------------------------------------------
+#
+# A flow run splits each batch into a CPU-heavy half that returns plain data (extraction
+# and embedding: `prepare_*`, which never opens the database, so a Dask worker on another
+# machine can run it) and a writing half that runs in the flow process (`store_*`). The
+# results are the same rows `index_sources` / `check_articles` above write.
+
+Done = Callable[[str, int], None]  # (path, claims or statements written), for progress
+
+
+@dataclass
+class PreparedArticles:
+    """A batch of articles after extraction: claims per article, plus vectors for the
+    retrieval texts the embedding cache lacks (text hash -> vector)."""
+
+    docs: list[Document]
+    claims: list[list[Claim]]
+    vectors: dict[str, np.ndarray]
+    model: str
+    seconds: float = 0.0
+
+
+@dataclass
+class PreparedSources:
+    """A batch of source documents after extraction: findings, period and missing vectors."""
+
+    docs: list[Document]
+    findings: list[list[Claim]]
+    periods: list[str | None]
+    vectors: dict[str, np.ndarray]
+    model: str
+    seconds: float = 0.0
+
+
+def db_path(settings: Settings) -> str:
+    return str(settings.resolve(settings.database))
+
+
+def split_unchanged(docs: list[Document], settings: Settings, *, kind: str, force: bool = False
+                    ) -> tuple[list[Document], list[Document]]:
+    """(to do, unchanged): a document whose content hash is stored already needs no model work."""
+    stored = writes.article_hash if kind == "check" else writes.source_hash
+    todo, same = [], []
+    with session(db_path(settings)) as con:
+        for doc in docs:
+            (same if not force and stored(con, doc.doc_id) == doc.content_hash else todo).append(doc)
+    return todo, same
+
+
+def known_hashes(docs: list[Document], settings: Settings, *, kind: str) -> frozenset[str]:
+    """Hashes of these documents' earlier texts that are embedded already, so a revised
+    article re-embeds only what changed."""
+    ids = [d.doc_id for d in docs]
+    with session(db_path(settings)) as con:
+        texts = reads.article_claim_texts(con, ids) if kind == "check" else reads.source_statement_texts(con, ids)
+        return frozenset(reads.cached_hashes(con, [text_hash(t) for t in texts], Embedder(settings.models.embedding).name))
+
+
+def _encode_missing(texts: list[str], known: frozenset[str], settings: Settings) -> tuple[dict[str, np.ndarray], str]:
+    embedder = Embedder(settings.models.embedding, settings.models.batch_size)
+    missing: dict[str, str] = {}
+    for t in texts:
+        h = text_hash(t)
+        if h not in known and h not in missing:
+            missing[h] = t
+    if not missing:
+        return {}, embedder.name
+    return dict(zip(missing, embedder.encode(list(missing.values())), strict=True)), embedder.name
+
+
+def retrieval_texts(claims: list[Claim]) -> list[str]:
+    """The texts `judge_claims` embeds to retrieve candidates for these claims."""
+    return [retrieval_text(c, claims) for c in claims if c.checkable and c.quantity is not None]
+
+
+def prepare_articles(docs: list[Document], settings: Settings, known: frozenset[str], *, embed: bool) -> PreparedArticles:
+    """Extract claims and embed their retrieval texts; no database (runs on a Dask worker).
+
+    `embed` is False when no source is indexed: then nothing is retrieved, so nothing is embedded.
+    """
+    t0 = time.perf_counter()
+    claims = extract_article_claims(docs, settings) if docs else []
+    texts = [t for cl in claims for t in retrieval_texts(cl)] if embed else []
+    vectors, model = _encode_missing(texts, known, settings)
+    return PreparedArticles(docs, claims, vectors, model, time.perf_counter() - t0)
+
+
+def store_articles(batch: PreparedArticles, settings: Settings, index: StatementIndex, run_id: str | None,
+                   done: Done | None = None) -> RunSummary:
+    """Judge each prepared article against the index and write it in its own transaction."""
+    t0 = time.perf_counter()
+    db = db_path(settings)
+    summary = RunSummary("check")
+    if batch.vectors:
+        with session(db) as con:
+            writes.store_vectors(con, batch.vectors, batch.model)
+    for doc, claims in zip(batch.docs, batch.claims, strict=True):
+        judged = judge_claims(claims, settings, index, db)
+        with session(db) as con:
+            writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
+                                   content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
+                                   judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence, run_id=run_id)
+        summary.processed.append(doc.path)
+        summary.claims += len(claims)
+        for v, _ in judged:
+            summary.verdicts[v.verdict] = summary.verdicts.get(v.verdict, 0) + 1
+        if done:
+            done(doc.path, len(claims))
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def prepare_sources(docs: list[Document], settings: Settings, known: frozenset[str]) -> PreparedSources:
+    """Extract findings from source documents and embed their sentences; no database."""
+    t0 = time.perf_counter()
+    nlp = load_nlp(settings.models.spacy) if docs else None
+    findings = [extract_findings(doc, nlp, settings.models.batch_size) for doc in docs]
+    periods = [document_context(doc).period for doc in docs]
+    texts = [s for fs in findings for s in sorted({f.sentence for f in fs})]
+    vectors, model = _encode_missing(texts, known, settings)
+    return PreparedSources(docs, findings, periods, vectors, model, time.perf_counter() - t0)
+
+
+def store_sources(batch: PreparedSources, settings: Settings, done: Done | None = None) -> RunSummary:
+    """Write each prepared source document, replacing its earlier version atomically."""
+    t0 = time.perf_counter()
+    db = db_path(settings)
+    summary = RunSummary("sources")
+    if batch.vectors:
+        with session(db) as con:
+            writes.store_vectors(con, batch.vectors, batch.model)
+    for doc, findings, period in zip(batch.docs, batch.findings, batch.periods, strict=True):
+        with session(db) as con:
+            writes.replace_source(con, source_id=doc.doc_id, path=doc.path, title=doc.title, fmt=doc.format, meta=doc.meta,
+                                  period=period, text=doc.text, content_hash=doc.content_hash, findings=findings,
+                                  extractor=EXTRACTOR)
+        summary.processed.append(doc.path)
+        summary.claims += len(findings)
+        if done:
+            done(doc.path, len(findings))
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+# --- runs -------------------------------------------------------------------------------
+
+def start_run(settings: Settings, kind: str) -> str:
+    """Record a run as 'running' before it writes anything; a killed run stays 'running'."""
+    with session(db_path(settings)) as con:
+        return writes.start_run(con, kind)
+
+
+def finish_run(settings: Settings, run_id: str, *, status: str, n_inputs: int, n_claims: int, n_errors: int,
+               details: dict[str, object]) -> None:
+    with session(db_path(settings)) as con:
+        writes.finish_run(con, run_id, status=status, n_inputs=n_inputs, n_claims=n_claims, n_errors=n_errors,
+                          details=details)
+
+
+# --- re-check ---------------------------------------------------------------------------
+
+@dataclass
+class RecheckSummary:
+    """What a re-check did: claims re-judged, verdicts that changed, and reviewed claims the
+    machine now disagrees with (the editor's verdict stays final)."""
+
+    rejudged: list[str] = field(default_factory=list)
+    new_rows: int = 0
+    changed: list[tuple[str, str | None, str]] = field(default_factory=list)  # (claim_id, old, new)
+    disagreements: list[str] = field(default_factory=list)
+    articles: int = 0
+    seconds: float = 0.0
+
+
+def recheck_targets(settings: Settings, *, all_claims: bool = False) -> dict[str, set[str]]:
+    """Claim ids a re-check would re-judge now, by article id."""
+    with session(db_path(settings)) as con:
+        return reads.claims_to_recheck(con, all_claims=all_claims)
+
+
+def recheck_claims(settings: Settings, *, all_claims: bool = False, run_id: str | None = None,
+                   done: Done | None = None) -> RecheckSummary:
+    """Re-judge stored claims judged before a source was added or revised (all with `all_claims`).
+
+    Claims are re-judged from their stored rows against the current index, with no
+    re-reading, re-extraction or (normally) re-embedding. Every judgement that changed gets a
+    new verdict row (`writes.record_judgement`), tagged with `run_id`; reviews are never touched.
+    A claim's retrieval text depends on its sentence's other claims, so each affected article
+    is judged as a whole, but only its stale claims are recorded.
+    """
+    t0 = time.perf_counter()
+    db = db_path(settings)
+    summary = RecheckSummary()
+    targets = recheck_targets(settings, all_claims=all_claims)
+    if not targets:
+        summary.seconds = time.perf_counter() - t0
+        return summary
+    index = StatementIndex.load(settings, db)
+    wanted = sorted(cid for ids in targets.values() for cid in ids)
+    with session(db) as con:
+        stored = reads.load_article_claims(con, sorted(targets))
+        before = reads.latest_machine_verdicts(con, wanted)
+        reviewed = reads.latest_reviews(con, wanted)
+    for article_id, rows in stored.items():
+        judged = judge_claims([c for _, c in rows], settings, index, db)
+        with session(db) as con, transaction(con):
+            for (cid, _), (verdict, cands) in zip(rows, judged, strict=True):
+                if cid not in targets[article_id]:
+                    continue
+                summary.rejudged.append(cid)
+                if not writes.record_judgement(con, cid, verdict, cands, JUDGE_VERSION,
+                                               settings.judge.flag_below_confidence, run_id):
+                    continue
+                summary.new_rows += 1
+                if before.get(cid) != verdict.verdict:
+                    summary.changed.append((cid, before.get(cid), verdict.verdict))
+                if cid in reviewed and reviewed[cid] != verdict.verdict:
+                    summary.disagreements.append(cid)
+        summary.articles += 1
+        if done:
+            done(f"article {article_id}", len(targets[article_id]))
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -1,20 +1,205 @@
-"""Placeholder: being built (see the issue that owns this command)."""
+"""`claimdesk serve` (the schedules in config.yaml, run by Prefect) and `claimdesk recheck`.
+
+`serve` turns each schedule into a Prefect deployment of a flow with a cron schedule in
+the configured time zone and serves them from this process: Prefect's scheduler creates
+the runs and this process executes them, one at a time (one DuckDB writer). With
+PREFECT_API_URL set the deployments and runs live on that server (and its UI); without
+it `serve` starts a local Prefect server for as long as it runs, because Prefect's
+temporary per-process server runs no scheduler.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
+from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
 
 
-def _todo(name: str) -> int:
-    print(f"claimdesk: `{name}` is not built yet", file=sys.stderr)
-    return 2
+@dataclass(frozen=True)
+class Scheduled:
+    """One configured schedule: the deployment name, its cron, and what it runs."""
+
+    name: str
+    cron: str
+    key: str  # the config key, for errors
+    flow: str
+    runs: str
+
+
+def schedules(settings: Settings) -> list[Scheduled]:
+    s = settings.schedules
+    inbox = ", ".join(_inbox_folders(settings))
+    return [
+        Scheduled("check_inbox", s.check_inbox.cron, "schedules.check_inbox.cron", "check_inbox",
+                  f"check new or changed articles in {inbox}"),
+        Scheduled("recheck", s.recheck.cron, "schedules.recheck.cron", "recheck_claims",
+                  "re-judge claims judged before a source was added or revised"),
+    ]
+
+
+def _inbox_folders(settings: Settings) -> list[str]:
+    # The same rule as flows.flows.inbox_folders, without importing Prefect for --dry-run's sake.
+    return [str(settings.resolve(p.strip())) for p in settings.schedules.check_inbox.inbox.split(",") if p.strip()]
+
+
+def next_run(cron: str, timezone: str, key: str, after: dt.datetime | None = None) -> dt.datetime:
+    """The next time Prefect's scheduler will run this cron, computed by Prefect's own schedule
+    code (its vendored croniter, with its daylight-saving rules)."""
+    from prefect.server.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        schedule = CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError:
+        raise ConfigError(f"key '{key}': {cron!r} is not a valid cron string") from None
+    dates = asyncio.run(schedule.get_dates(n=1, start=after or dt.datetime.now(dt.UTC)))
+    return dates[0]  # a datetime in the schedule's time zone
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def print_plan(settings: Settings) -> None:
+    tz = settings.schedules.timezone
+    rows = [(s.name, s.cron, tz, _when(next_run(s.cron, tz, s.key)), f"flow {s.flow}: {s.runs}") for s in schedules(settings)]
+    head = ("schedule", "cron", "time zone", "next run", "runs")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    for r in [head, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    from flows.runners import describe
+
+    print(f"\ndatabase: {settings.resolve(settings.database)}   runner: {describe(settings)}")
+    for folder in _inbox_folders(settings):
+        if not Path(folder).is_dir():
+            print(f"note: inbox folder {folder} does not exist yet; check_inbox reports it until it does")
 
 
 def run_serve(settings: Settings, *, dry_run: bool = False) -> int:
-    return _todo("serve")
+    if dry_run:
+        print_plan(settings)
+        return 0
+    # Progress lines are INFO: keep them (with the flow runs, in the Prefect UI) unless the
+    # user chose a level. Set before Prefect is imported, so it configures its logging with it.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    ui = os.environ.get("PREFECT_UI_ENABLED", "true")
+    from flows.prefect_env import configure
+
+    configure()
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("PREFECT_API_URL"):
+            # Prefect's temporary per-process server has no scheduler service, so a served
+            # schedule would never fire: start a real local server for as long as we serve.
+            url = stack.enter_context(local_prefect_server(settings.schedules.server_port, ui=ui))
+            os.environ["PREFECT_API_URL"] = url
+            print(f"Prefect server: {url.removesuffix('/api')}  (log: {_server_log()})", flush=True)
+        print_plan(settings)
+        _serve(settings)
+    return 0
+
+
+def _serve(settings: Settings) -> None:
+    from prefect import serve
+    from prefect.schedules import Cron
+
+    from flows.flows import check_inbox_flow, recheck_claims_flow
+
+    tz = settings.schedules.timezone
+    by_name = {s.name: s for s in schedules(settings)}
+    deployments = [
+        check_inbox_flow.to_deployment(
+            name="check_inbox", schedules=[Cron(by_name["check_inbox"].cron, timezone=tz)],
+            parameters={"settings": settings}, description=by_name["check_inbox"].runs, tags=["claimdesk"]),
+        recheck_claims_flow.to_deployment(
+            name="recheck", schedules=[Cron(by_name["recheck"].cron, timezone=tz)],
+            parameters={"settings": settings, "all_claims": False, "progress": False},
+            description=by_name["recheck"].runs, tags=["claimdesk"]),
+    ]
+    # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
+    serve(*deployments, limit=1)
+
+
+def _server_log() -> Path:
+    return Path(os.environ["PREFECT_HOME"]) / "claimdesk-serve-server.log"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """Linux: the server child gets SIGTERM when `serve` dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@contextlib.contextmanager
+def local_prefect_server(port: int, *, ui: str = "true", wait: float = 120.0) -> Iterator[str]:
+    """`prefect server start` on 127.0.0.1 (SQLite in PREFECT_HOME), stopped on exit; yields its API URL."""
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    log = _server_log().open("ab")
+    env = {**os.environ, "PREFECT_UI_ENABLED": ui}
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).with_name("prefect")
+    proc = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env,
+                            # Own session: Ctrl-C reaches `serve`, which pauses its schedules on the
+                            # server before stopping it.
+                            start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        deadline = time.monotonic() + wait
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise ClaimdeskError(f"the Prefect server did not start on port {port} (see {_server_log()})")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
 
 
 def run_recheck(settings: Settings, *, all_claims: bool = False, quiet: bool = False) -> int:
-    return _todo("recheck")
+    from flows.flows import recheck_claims
+
+    summary = recheck_claims(settings, all_claims=all_claims, progress=not quiet)
+    print(f"recheck: {len(summary.rejudged)} claims in {summary.articles} articles re-judged, "
+          f"{summary.new_rows} new verdict rows, {len(summary.changed)} verdicts changed, "
+          f"{len(summary.disagreements)} now disagree with an editor's review; {summary.seconds:.1f}s")
+    for cid, old, new in summary.changed:
+        mark = "  (reviewed: the editor's verdict stands)" if cid in summary.disagreements else ""
+        print(f"  {cid}: {old or '-'} -> {new}{mark}")
+    sys.stdout.flush()
+    return 0

@@ -3,7 +3,14 @@
 Articles and source documents are read the same way: txt, md, html (main text only:
 scripts, styles, navigation and comments dropped), pdf, and csv tables (each row
 written out as one sentence, so a table row becomes a finding like any other). Every
-problem is an `InputError` naming the file, never a traceback.
+problem is an `InputError` naming the file, never a traceback, so a batch reports the
+bad file in one line and carries on with the rest.
+
+Size limits: a text file (txt, md, html, csv) over 10 MB, a PDF over 50 MB, or more
+than 10 Mi characters of extracted text is refused rather than read. A news article is tens
+of kilobytes; a 20 MB "article" is a data dump or several files run together, which
+would hold the batch for many minutes and flood the review queue. The error says to
+split the file.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
+import os
 import re
 import urllib.error
 import urllib.request
@@ -21,7 +30,10 @@ from pathlib import Path
 from claimdesk.errors import InputError
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv"}
-MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB  # PDFs: mostly images and fonts, the text is a small part
+MAX_TEXT_BYTES = 10 * MB  # txt, md, html, csv
+MAX_TEXT_CHARS = 10 * MB  # characters of extracted text (binds for PDFs)
 URL_TIMEOUT_SECONDS = 5.0
 
 
@@ -45,46 +57,104 @@ def content_hash(text: str) -> str:
 
 
 def iter_paths(inputs: list[str]) -> Iterator[tuple[str, InputError | None]]:
-    """Expand files, folders (recursively, sorted, symlink loops cut) and URLs.
+    """Expand files, folders (recursively, sorted) and URLs.
 
-    Yields (path, error) so a caller can report an unreadable entry and carry on.
+    Yields (path, error) so a caller can report an unreadable entry and carry on. A
+    folder reached twice through symbolic links is read once (a link back to a parent
+    is cut silently: nothing is lost); a link that loops on itself or points nowhere,
+    and a file name that is not valid UTF-8, are reported.
     """
     for item in inputs:
         if re.match(r"^https?://", item):
             yield item, None
             continue
         p = Path(item).absolute()
-        if not p.exists():
-            yield str(p), InputError("no such file or folder", path=item)
+        bad_name = _bad_name(p)
+        if bad_name:
+            yield bad_name, InputError("file name is not valid UTF-8 (rename the file)", path=bad_name)
         elif p.is_dir():
-            seen: set[Path] = set()
-            for sub in sorted(_walk(p, seen)):
-                if sub.suffix.lower() in SUPPORTED and not sub.name.startswith("."):
-                    yield str(sub), None
+            yield from _expand_folder(p)
+        elif p.is_symlink() and not p.exists():
+            yield str(p), InputError(_link_problem(p), path=item)
+        elif not p.exists():
+            yield str(p), InputError("no such file or folder", path=item)
         else:
             yield str(p), None
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+def _bad_name(p: Path) -> str | None:
+    """A printable form of a path whose name is not UTF-8 (it could be neither stored nor
+    printed as text), else None."""
     try:
-        real = folder.resolve()
-    except (OSError, RuntimeError):
-        return
-    if real in seen:
-        return
-    seen.add(real)
+        str(p).encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(p).decode("utf-8", "backslashreplace")
+    return None
+
+
+def _link_problem(p: Path) -> str:
     try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return
-    for e in entries:
+        p.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop"
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            return "symbolic link loop"
+    return "broken symbolic link (its target does not exist)"
+
+
+def _expand_folder(root: Path) -> Iterator[tuple[str, InputError | None]]:
+    """Every supported file under `root`, sorted, with problem entries reported in place."""
+    found: list[tuple[str, InputError | None]] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    # Iterative, so a deep tree cannot hit Python's recursion limit; scandir, so a folder
+    # of thousands of files costs one system call per file at most.
+    while stack:
+        folder = stack.pop()
         try:
-            if e.is_dir():
-                yield from _walk(e, seen)
-            elif e.is_file():
-                yield e
+            st = folder.stat()
         except OSError:
             continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue  # reached again through a link: already read
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            found.append((str(folder), InputError(f"cannot list folder: {exc.strerror or exc}", path=str(folder))))
+            continue
+        for e in entries:
+            path = Path(e.path)
+            bad_name = _bad_name(path)
+            supported = Path(e.name).suffix.lower() in SUPPORTED and not e.name.startswith(".")
+            try:
+                if e.is_dir():
+                    stack.append(path)
+                    continue
+                if e.is_file():
+                    if supported:
+                        found.append((bad_name, InputError("file name is not valid UTF-8 (rename the file)", path=bad_name))
+                                     if bad_name else (str(path), None))
+                    continue
+            except OSError:
+                pass
+            if supported and e.is_symlink():
+                shown = bad_name or str(path)
+                found.append((shown, InputError(_link_problem(path), path=shown)))
+    found.sort(key=lambda item: Path(item[0]).parts)  # the order sorted(Path) always gave
+    yield from found
+
+
+def _limit(fmt: str) -> int:
+    return MAX_BYTES if fmt == "pdf" else MAX_TEXT_BYTES
+
+
+def _too_big(size: int, fmt: str, path: str) -> InputError:
+    kind = "PDF" if fmt == "pdf" else "text file"
+    return InputError(f"file is {size / MB:.1f} MB, over the {_limit(fmt) // MB} MB limit for a {kind}"
+                      " (split it into separate articles or documents)", path=path)
 
 
 def read_document(path: str) -> Document:
@@ -97,9 +167,12 @@ def read_document(path: str) -> Document:
         if fmt not in {s.lstrip(".") for s in SUPPORTED}:
             raise InputError(f"unsupported file type '.{fmt}' (supported: {', '.join(sorted(SUPPORTED))})", path=path)
         try:
+            if not p.is_file():
+                # A FIFO or device (/dev/zero) would block or never end.
+                raise InputError("not a regular file" if p.exists() else "no such file", path=path)
             size = p.stat().st_size
-            if size > MAX_BYTES:
-                raise InputError(f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", path=path)
+            if size > _limit(fmt):
+                raise _too_big(size, fmt, path)
             raw = p.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
@@ -108,12 +181,27 @@ def read_document(path: str) -> Document:
         text = _pdf_text(raw, path)
     else:
         decoded = decode_text(raw, path)
-        text = {"html": _html_text, "md": _markdown_text, "csv": lambda t: _csv_text(t, path)}.get(fmt, _plain_text)(decoded)
+        text = _parse(fmt, decoded, path)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"{len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
+                         " (split it into separate articles or documents)", path=path)
     text = normalise_whitespace(text)
     if not text.strip():
         raise InputError("no text in file (empty or whitespace only)", path=path)
     title = _title(text, path)
     return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=header_meta(text))
+
+
+def _parse(fmt: str, decoded: str, path: str) -> str:
+    """Text of a decoded file by format. A parser failing on hostile markup (say, HTML
+    nested a hundred thousand deep) becomes an InputError, so the batch goes on."""
+    parsers = {"html": _html_text, "md": _markdown_text, "csv": lambda t: _csv_text(t, path)}
+    try:
+        return parsers.get(fmt, _plain_text)(decoded)
+    except InputError:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"cannot parse {fmt.upper()}: {type(exc).__name__}", path=path) from None
 
 
 def _fetch(url: str) -> tuple[bytes, str]:
@@ -125,26 +213,52 @@ def _fetch(url: str) -> tuple[bytes, str]:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"cannot fetch URL: {reason}", path=url) from None
     fmt = "pdf" if "pdf" in ctype else "html" if "html" in ctype or not ctype else "txt"
+    if len(raw) > _limit(fmt):
+        raise InputError(f"download is over the {_limit(fmt) // MB} MB limit", path=url)
     return raw, fmt
 
 
 def decode_text(raw: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1 for legacy files; binary is refused."""
+    """UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when every other
+    byte is zero, as Windows tools write it), else Latin-1 for legacy files; binary is refused."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("not valid UTF-16 text", path=path) from None
+    utf16 = _bomless_utf16(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16)
+        except UnicodeDecodeError:
+            raise InputError("binary file, not text", path=path) from None
     if b"\x00" in raw[:4096] or raw[:8] == b"\x89PNG\r\n\x1a\n" or raw[:4] in (b"GIF8", b"\xff\xd8\xff\xe0", b"PK\x03\x04"):
         raise InputError("binary file, not text", path=path)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-        if controls > max(5, len(text) // 100):
-            raise InputError("binary file, not text", path=path) from None
-        return text
+    # Control characters are rare in text and common in binary formats (valid UTF-8 or not).
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(5, len(sample) // 100):
+        raise InputError("binary file, not text", path=path)
+    return text
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the text is plainly UTF-16 without a byte-order mark:
+    mostly ASCII, so one byte of each pair is zero (and never both)."""
+    head = raw[:4096]
+    if len(head) < 4 or len(raw) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    pairs = len(odd)
+    if odd.count(0) > 0.9 * pairs and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.9 * pairs and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def normalise_whitespace(text: str) -> str:
@@ -202,19 +316,30 @@ def _pdf_text(raw: bytes, path: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs every repair it makes ("incorrect startxref pointer"); the user gets
+    # one line from us instead.
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise InputError("PDF is encrypted", path=path)
-            except Exception:
-                raise InputError("PDF is encrypted", path=path) from None
+                    raise InputError("PDF is encrypted (needs a password)", path=path)
+            except InputError:
+                raise
+            except Exception:  # noqa: BLE001 - unsupported cipher, missing crypto library...
+                raise InputError("PDF is encrypted (needs a password)", path=path) from None
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise InputError(f"malformed PDF: {str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__}", path=path) from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile files
+        raise InputError(f"malformed PDF: {type(exc).__name__}", path=path) from None
+    finally:
+        log.setLevel(level)
     text = "\n\n".join(pages)
     # PDF extraction breaks lines mid-sentence; join lines that do not end a sentence.
     # Only a line that stops mid-sentence (lower-case word, comma) is joined; headings

@@ -4,12 +4,23 @@ DuckDB lets one process hold a file open for writing. claimdesk keeps write
 connections short (open, write one article or one review, close), and retries
 while another claimdesk process holds the lock, so the flows and the review app can
 share one file without losing a write.
+
+Safety rules, because the file holds editors' decisions:
+- a file is identified before anything writes to it: not DuckDB (wrong magic bytes),
+  damaged (DuckDB's block checksums fail), or a DuckDB file without our
+  `schema_migrations` table is refused with one line and left byte-identical;
+- a database written by a newer claimdesk (unknown schema versions) is refused for
+  writing rather than written by code that does not know its schema;
+- an older schema is migrated in place only after a checked backup copy
+  (`NAME.bak-YYYYMMDD-HHMMSS`) was written beside it; no copy, no migration.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import random
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -18,10 +29,13 @@ from pathlib import Path
 import duckdb
 
 from claimdesk.errors import ClaimdeskError
-from store.migrations import migrate
+from store.migrations import MIGRATIONS, migrate
 
 LOCK_WAIT_SECONDS = 60.0
 _DUCKDB_MAGIC = b"DUCK"
+# Files this process has already identified as claimdesk databases, by (path, inode),
+# so the read-only look before the first write is paid once per process, not per article.
+_VERIFIED: set[tuple[str, int]] = set()
 
 
 def _looks_like_duckdb(path: Path) -> bool:
@@ -32,8 +46,24 @@ def _looks_like_duckdb(path: Path) -> bool:
 
 
 def _is_lock_error(exc: Exception) -> bool:
+    # A word match: "checksum ... in block at location 4096" is damage, not a lock, and
+    # retrying it for a minute only delays the error.
     text = str(exc).lower()
-    return "lock" in text or "conflicting" in text or "being used by another process" in text
+    return bool(re.search(r"\block\b|\bconflicting\b|being used by another process", text))
+
+
+def _is_damage(text: str) -> bool:
+    text = text.lower()
+    return any(w in text for w in ("corrupt", "checksum", "could not read enough bytes", "not a valid duckdb",
+                                   "invalid database", "serialization"))
+
+
+def _open_error(path: Path, exc: Exception) -> ClaimdeskError:
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if _is_damage(first):
+        return ClaimdeskError(f"database file is damaged and was not changed ({first}); restore a backup copy "
+                              "(NAME.bak-*) or move the file aside and rebuild", path=str(path))
+    return ClaimdeskError(f"cannot open database: {first}", path=str(path))
 
 
 def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -44,51 +74,144 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() > deadline:
-                raise ClaimdeskError(f"cannot open database: {str(exc).splitlines()[0]}", path=str(path)) from None
+                raise _open_error(path, exc) from None
+        except duckdb.ConnectionException:
+            raise
         except duckdb.Error as exc:
-            raise ClaimdeskError(f"not a usable claimdesk database: {str(exc).splitlines()[0]}", path=str(path)) from None
+            raise _open_error(path, exc) from None
         # Short, jittered waits: the other process holds the lock for one article at a time.
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.2)
 
 
-def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) and migrate a claimdesk database.
-
-    A file that is not DuckDB, or a DuckDB file that is not a claimdesk database, is
-    refused with a one-line error rather than being written into.
-    """
-    path = Path(path)
+def _check_path(path: Path, read_only: bool) -> None:
+    """Refuse, before DuckDB touches anything, what is plainly not ours or not writable."""
     if path.exists():
         if path.is_dir():
             raise ClaimdeskError("is a folder, not a database file", path=str(path))
         if path.stat().st_size and not _looks_like_duckdb(path):
             raise ClaimdeskError("not a DuckDB database file (refusing to touch it)", path=str(path))
+        if not read_only:
+            if not os.access(path, os.W_OK):
+                raise ClaimdeskError("database file is read-only (read with `claimdesk sql` or `doctor`; "
+                                     "writing needs write permission)", path=str(path))
+            if not writable_folder(path.parent):
+                raise ClaimdeskError(f"folder {path.parent} is read-only; DuckDB needs to write "
+                                     f"{path.name}.wal beside the database", path=str(path))
     elif read_only:
         raise ClaimdeskError("database does not exist yet (run `claimdesk sources add` or `check` first)", path=str(path))
     elif not path.parent.is_dir():
         raise ClaimdeskError("folder for the database does not exist", path=str(path))
+    elif not writable_folder(path.parent):
+        raise ClaimdeskError(f"folder {path.parent} is read-only: cannot create the database there", path=str(path))
 
-    con = _raw_connect(path, read_only, wait)
-    if read_only:
-        return con
+
+def writable_folder(folder: Path) -> bool:
+    """Whether this process may create files in `folder` (what DuckDB needs for its .wal).
+
+    Uses os.access, so it answers for the real user: root may write a chmod 555 folder,
+    though not one on a read-only mount.
+    """
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _schema_problem(con: duckdb.DuckDBPyConnection, writing: bool) -> str | None:
+    """Why this open DuckDB database must not be used by claimdesk, or None."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if not tables:
+        return None  # an empty DuckDB file: ours to set up
+    if "schema_migrations" not in tables:
+        return "DuckDB file is not a claimdesk database (no schema_migrations table; refusing to touch it)"
+    versions = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    unknown = versions - {m.version for m in MIGRATIONS}
+    if unknown and writing:
+        return (f"database was written by a newer claimdesk (schema version {max(unknown)}; this one knows up to "
+                f"{max(m.version for m in MIGRATIONS)}): upgrade claimdesk before writing to it")
+    return None
+
+
+def _identify(path: Path, wait: float) -> None:
+    """Look at an existing file read-only before the first write of this process."""
+    key = (str(path.resolve()), path.stat().st_ino)
+    if key in _VERIFIED:
+        return
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if tables and "schema_migrations" not in tables:
-            con.close()
-            raise ClaimdeskError("DuckDB file is not a claimdesk database (no schema_migrations table)", path=str(path))
-        migrate(con, before_first=lambda: _backup(con, path))
+        con = _raw_connect(path, True, wait)
+    except duckdb.ConnectionException:
+        return  # already open for writing in this process, so DuckDB accepted it; checked again below
+    try:
+        problem = _schema_problem(con, writing=True)
+    except duckdb.Error as exc:
+        raise _open_error(path, exc) from None
+    finally:
+        con.close()
+    if problem:
+        raise ClaimdeskError(problem, path=str(path))
+
+
+def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate a claimdesk database.
+
+    A file that is not DuckDB, a damaged one, or a DuckDB file that is not a claimdesk
+    database is refused with a one-line error rather than being written into.
+    Read-only connections never migrate (so `sql` and `doctor` never write).
+    """
+    path = Path(path)
+    _check_path(path, read_only)
+    if not read_only and path.exists() and path.stat().st_size:
+        _identify(path, wait)
+    try:
+        con = _raw_connect(path, read_only, wait)
+    except duckdb.ConnectionException as exc:
+        raise ClaimdeskError(f"cannot open database: {str(exc).splitlines()[0]}", path=str(path)) from None
+    try:
+        problem = _schema_problem(con, writing=not read_only)
+        if problem:
+            raise ClaimdeskError(problem, path=str(path))
+        if not read_only:
+            migrate(con, before_first=lambda: backup(con, path))
+    except ClaimdeskError:
+        con.close()
+        raise
     except duckdb.Error as exc:
         con.close()
+        if _is_damage(str(exc)):
+            raise _open_error(path, exc) from None
         raise ClaimdeskError(f"database cannot be migrated: {str(exc).splitlines()[0]}", path=str(path)) from None
+    if not read_only:
+        _VERIFIED.add((str(path.resolve()), path.stat().st_ino))
     return con
 
 
-def _backup(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Copy an older-schema database aside before migrating it in place."""
-    con.execute("CHECKPOINT")
+def backup(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """Copy the database aside before migrating it in place, and check the copy opens.
+
+    The copy is written under a temporary name and renamed, so a crash mid-copy never
+    leaves a half file that looks like a backup. Any failure stops the migration.
+    """
+    con.execute("CHECKPOINT")  # everything in the main file, nothing left in the .wal
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    shutil.copy2(path, path.with_name(f"{path.name}.bak-{stamp}"))
+    target = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+    tmp = target.with_name(target.name + ".partial")
+    try:
+        shutil.copyfile(path, tmp)
+        check = duckdb.connect(str(tmp), read_only=True)
+        try:
+            check.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        finally:
+            check.close()
+        os.replace(tmp, target)
+    except (OSError, duckdb.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ClaimdeskError(f"cannot write a backup copy before migrating ({exc}); the database was not changed",
+                             path=str(path)) from None
+    return target
 
 
 @contextlib.contextmanager

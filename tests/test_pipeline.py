@@ -108,7 +108,7 @@ def test_flows_and_cli_end_to_end(settings, prefect_harness, capsys, tmp_path):
     assert main(["--db", db, "sql", "SELECT verdict, count(*) AS n FROM claim_verdicts GROUP BY verdict", "--format", "csv"]) == 0
     assert "misrepresented" in capsys.readouterr().out
     assert main(["--db", db, "sql", "DELETE FROM claims"]) == 2  # read-only unless --write
-    assert "read-only" in capsys.readouterr().err
+    assert "--write" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -1,0 +1,121 @@
+"""Incremental runs through the real Prefect flows: unchanged inputs cost no model work, a
+revised article replaces its claims and keeps its reviews, and every run is recorded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import flows, pipeline
+from sources import embed
+
+from .conftest import DEMO
+
+pytestmark = pytest.mark.slow
+
+
+def _one(db: str, sql: str, params: list[object] | None = None) -> object:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        row = con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def _no_model_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any extraction or embedding from here on fails the test."""
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("model work on unchanged inputs")
+
+    monkeypatch.setattr(pipeline, "extract_article_claims", boom)
+    monkeypatch.setattr(pipeline, "extract_findings", boom)
+    monkeypatch.setattr(embed.Embedder, "encode", boom)
+
+
+def test_second_run_of_the_same_folders_does_no_model_work(settings, prefect_harness, tmp_path, monkeypatch):
+    db = str(settings.resolve(settings.database))
+    inbox = tmp_path / "articles"
+    inbox.mkdir()
+    for n in range(3):
+        shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", inbox / f"copy-{n}.txt")
+    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+    first = flows.check_articles([str(inbox)], settings, progress=False)
+    assert len(first.processed) == 3 and first.claims >= 24
+    embeddings = _one(db, "SELECT count(*) FROM embeddings")
+    verdicts = _one(db, "SELECT count(*) FROM verdicts")
+
+    _no_model_work(monkeypatch)
+    src = flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+    again = flows.check_articles([str(inbox)], settings, progress=False)
+    assert src.processed == [] and len(src.skipped) == 2
+    assert again.processed == [] and sorted(Path(p).name for p in again.skipped) == ["copy-0.txt", "copy-1.txt", "copy-2.txt"]
+    assert again.claims == 0 and not again.errors
+    assert _one(db, "SELECT count(*) FROM embeddings") == embeddings
+    assert _one(db, "SELECT count(*) FROM verdicts") == verdicts
+    # Both runs are in the runs table; the second says it skipped everything.
+    details = json.loads(str(_one(db, "SELECT details FROM runs WHERE kind = 'check' ORDER BY started_at DESC LIMIT 1")))
+    assert details["processed"] == 0 and details["skipped"] == 3 and details["prefect_flow_run_id"]
+    print(f"\nfirst check {first.seconds:.2f}s, second {again.seconds:.2f}s (flow bodies, Prefect start-up excluded)")
+
+
+def test_revised_article_through_the_flow(settings, prefect_harness, tmp_path):
+    db = str(settings.resolve(settings.database))
+    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+    art = tmp_path / "a.txt"
+    art.write_text("Survey news\n\nClose to three-quarters of facial plastic surgeons saw more patients under 30 asking for "
+                   "surgery or injectables in 2022.\n")
+    flows.check_articles([str(art)], settings, progress=False)
+    kept = str(_one(db, "SELECT claim_id FROM claims"))
+    con = duckdb.connect(db)
+    con.execute("INSERT INTO reviews (claim_id, verdict, note, reviewer) VALUES (?, 'supported', 'ok', 'ed')", [kept])
+    con.close()
+    embeddings = _one(db, "SELECT count(*) FROM embeddings")
+
+    art.write_text(art.read_text() + "\nSurgery accounted for 28% of all procedures performed by members in 2022.\n")
+    run = flows.check_articles([str(art)], settings, progress=False)
+    assert len(run.processed) == 1 and run.claims == 2
+    assert _one(db, "SELECT count(*) FROM claims") == 2
+    assert _one(db, "SELECT reviewed_verdict FROM claim_verdicts WHERE claim_id = ?", [kept]) == "supported"
+    # The unchanged claim's retrieval vector came from the cache: only the new sentence was added.
+    assert _one(db, "SELECT count(*) FROM embeddings") == int(str(embeddings)) + 1
+
+    # Shorten it again: the dropped claim goes, with its matches and verdicts; its review stays in the log.
+    dropped = str(_one(db, "SELECT claim_id FROM claims WHERE claim_id <> ?", [kept]))
+    art.write_text(art.read_text().split("\nSurgery")[0] + "\n")
+    flows.check_articles([str(art)], settings, progress=False)
+    assert _one(db, "SELECT count(*) FROM claims") == 1
+    assert _one(db, "SELECT count(*) FROM verdicts WHERE claim_id = ?", [dropped]) == 0
+    assert _one(db, "SELECT count(*) FROM matches WHERE claim_id = ?", [dropped]) == 0
+    assert _one(db, "SELECT count(*) FROM reviews WHERE claim_id = ?", [kept]) == 1
+
+
+def test_runs_are_recorded_and_a_failed_run_says_so(settings, prefect_harness, tmp_path, monkeypatch):
+    db = str(settings.resolve(settings.database))
+    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "store_articles", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        flows.check_articles([str(DEMO / "articles")], settings, progress=False)
+    monkeypatch.undo()
+    status, error = _one(db, "SELECT status FROM runs WHERE kind = 'check'"), _one(
+        db, "SELECT details->>'error' FROM runs WHERE kind = 'check'")
+    assert status == "failed" and "disk on fire" in str(error)
+
+    flows.check_articles([str(DEMO / "articles")], settings, progress=False)
+    con = duckdb.connect(db, read_only=True)
+    rows = con.execute("SELECT kind, status, n_inputs, n_claims, n_errors FROM runs ORDER BY started_at").fetchall()
+    verdict_run = con.execute("SELECT DISTINCT v.run_id FROM verdicts v").fetchall()
+    con.close()
+    assert [r[:2] for r in rows] == [("sources", "completed"), ("check", "failed"), ("check", "completed")]
+    assert rows[2][2:] == (1, 10, 0)
+    run_ids = {r[0] for r in verdict_run}
+    assert len(run_ids) == 1 and run_ids == {_one(db, "SELECT run_id FROM runs WHERE status = 'completed' AND kind = 'check'")}
