@@ -123,6 +123,8 @@ def fast_check(paths: list[str], settings: Any, index: Any | None = None, n_proc
     one DuckDB session per batch with bulk writes (one transaction per article as before)."""
     from dataclasses import replace
 
+    import numpy as np
+
     from benchmarks import prototypes as proto
     from claims.checkworthy import score_sentences
     from claims.extract import load_nlp
@@ -131,7 +133,7 @@ def fast_check(paths: list[str], settings: Any, index: Any | None = None, n_proc
     from flows import pipeline as P
     from sources.embed import Embedder, text_hash
     from sources.retrieve import rank_candidates
-    from store import writes
+    from store import reads, writes
     from store.db import session
 
     t0 = time.perf_counter()
@@ -145,11 +147,9 @@ def fast_check(paths: list[str], settings: Any, index: Any | None = None, n_proc
             summary.seconds = time.perf_counter() - t0
             return summary, index
         if index is None:
-            rows = __import__("store.reads", fromlist=["load_statements"]).load_statements(con)
+            rows = reads.load_statements(con)
             emb = Embedder(settings.models.embedding, settings.models.batch_size)
             vecs = proto.cached_vectors(con, [text_hash(r.text) for r in rows], emb.name)
-            import numpy as np
-
             mat = np.stack([vecs[text_hash(r.text)] for r in rows]) if rows else np.zeros((0, 384), np.float32)
             index = P.StatementIndex(rows, mat, P.BM25([r.text for r in rows]) if rows else None)
         nlp = load_nlp(settings.models.spacy)
@@ -171,15 +171,11 @@ def fast_check(paths: list[str], settings: Any, index: Any | None = None, n_proc
             proto.store_vectors(con, new, emb.name)
             cached.update(new)
         if sentences:
-            import numpy as np
-
             sv = np.stack([cached[hashes[s]] for s in sentences])
             score = dict(zip(sentences, (float(x) for x in score_sentences(sentences, sv)), strict=True))
             per_doc = [[replace(c, checkworthiness=round(score[c.sentence], 4)) for c in cl] for cl in per_doc]
         ranked: dict[tuple[int, int], Any] = {}
         if checkable and index.rows and index.bm25 is not None:
-            import numpy as np
-
             qv = np.stack([cached[hashes[t]] for t in rtexts]).astype(np.float32)
             for key, cands in zip(checkable, rank_candidates(qv, index.vectors, rtexts, index.bm25, settings.retrieval.top_k,
                                                               settings.retrieval.lexical_weight), strict=True):
