@@ -2,7 +2,9 @@
 
     python -m benchmarks.retrieval DATA_DIR --split dev|test [--method bm25|dense|hybrid]
                                    [--lexical-weight W] [--fields max|sum|combined|vclaim|title]
-                                   [--date-weight W] [--fusion linear|rrf] [--cache-dir DIR]
+                                   [--context N] [--context-weight M] [--speaker-weight S]
+                                   [--transcripts DIR] [--date-weight W] [--fusion linear|rrf]
+                                   [--cache-dir DIR]
 
 DATA_DIR is one of the CLEF "previously fact-checked claims" extracts under
 /work/shared/eval/external/ (the set is recognised by its files):
@@ -11,7 +13,8 @@ DATA_DIR is one of the CLEF "previously fact-checked claims" extracts under
   --split dev = official_split "dev" (197 queries), test = official "test" (200, one without gold).
 - clef2021_t2b_debates_politifact: debate/speech sentences → PolitiFact fact-checks
   (19,250 candidates); --split dev = official "dev" (119), test = official "test2021" (79).
-  (--split train exists too: not used for tuning, only as a second check.)
+  (--split train exists too: a second check for the earlier settings; pooled with dev to
+  choose the context and speaker options, see benchmarks/README.md.)
 
 Each candidate has two text fields, the claim (`vclaim`) and the fact-check's
 headline (`title`). How they combine (`--fields`, or separately `--dense-fields`
@@ -48,9 +51,30 @@ sentence was usually stated in the months before the debate (dev gold: median
 fact-check's in `date` ("stated on October 22, 2019 ..."); the prior adds
 w * exp(-max(days_before, 0) / tau), and nothing for claims stated more than 30
 days after the debate. It is metadata, not text, so it is reported separately
-from the plain methods. (The speaker is not used: dev queries carry none. The
-neighbouring transcript lines exist only for test2021, so a context variant
-could not be tuned and is not offered.)
+from the plain methods.
+
+Debate context and speaker (clef2021 only, off by default; `--context 3
+--speaker-weight 0.1` is the dev choice). A debate sentence is one line of a
+transcript, often a fragment ("We can provide universal tuition-free college.")
+whose topic was set by the lines before it. The queries file gives each
+sentence's debate and line number but no transcript; the transcripts come from
+`test2021_transcripts.jsonl` (test2021 queries, matched by qid) and, for the
+train/dev debates, from the CLEF-2020 Task 5 check-worthiness extract beside
+DATA_DIR (`--transcripts`, default ../clef2020_t5_checkworthiness_debates: the
+same debates with line numbers and speakers; only their text and speaker are
+read, never their labels). A transcript line is used only if its text equals
+the query's once case and punctuation are ignored (all 298 found do). Coverage:
+test2021 79/79, dev 83/119, train 136/472; a query without a transcript keeps
+its plain scores.
+- `--context N`: the query is also scored as "previous N lines + the line"
+  (one text, any speaker), and each signal mixes the two:
+  cosine = (1 - M) * cos(line) + M * cos(context + line), BM25 likewise (each
+  max-normalised first); M = `--context-weight`, default 0.5.
+- `--speaker-weight S`: + S when the fact-check's `speaker` has the surname of the
+  transcript line's speaker ("TRUMP", "Donald Trump", "SEN. BERNIE SANDERS, I-VT"
+  -> trump / sanders). PolitiFact often checked the same politician's earlier
+  version of the claim (on train + dev, the gold fact-check's speaker is the
+  line's speaker for 166 of the 219 queries placed in a transcript). It is the input's metadata, not its text, so reported on its own rows.
 
 Metrics as the CLEF scorers: MAP@k (AP@k = sum of precision at each relevant
 rank <= k, divided by the number of relevant documents), MRR (reciprocal rank
@@ -72,6 +96,7 @@ import math
 import re
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +118,10 @@ DEFAULTS: dict[str, dict[str, float | str]] = {
     "clef2021": {"dense_fields": "max", "lexical_fields": "combined", "lexical_weight": 0.2},
 }
 DATE_TAU_DAYS = 365.0
+#: clef2021 transcripts of the train/dev debates: this sibling folder of DATA_DIR, if present.
+DEFAULT_TRANSCRIPTS = "clef2020_t5_checkworthiness_debates"
+#: Dev choices for the context options (see benchmarks/README.md, section Retrieval).
+DEFAULT_CONTEXT_WEIGHT = 0.5
 
 
 def log(msg: str) -> None:
@@ -259,6 +288,87 @@ def date_prior(ds: Dataset, queries: list[dict], tau_days: float = DATE_TAU_DAYS
     return out
 
 
+# ----------------------------------------------------------------------------- transcripts (clef2021)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+@dataclass
+class Transcripts:
+    """Lines of the debates, by debate id, and where each query sits in them."""
+
+    lines: dict[str, dict[int, dict]] = field(default_factory=dict)  # debate -> line_number -> row
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)  # qid -> (debate, line_number)
+
+    def previous(self, qid: str, n: int) -> list[str]:
+        """Texts of the n transcript lines before the query's line (fewer at the start)."""
+        if qid not in self.where or n <= 0:
+            return []
+        debate, ln = self.where[qid]
+        rows = self.lines[debate]
+        return [rows[i]["text"].strip() for i in range(ln - n, ln) if i in rows and rows[i]["text"].strip()]
+
+    def speaker(self, qid: str) -> str | None:
+        if qid not in self.where:
+            return None
+        debate, ln = self.where[qid]
+        return self.lines[debate][ln].get("speaker") or None
+
+
+def load_transcripts(ds: Dataset, extra: Path | None) -> Transcripts:
+    """Transcript lines for the clef2021 queries: test2021 from the set's own
+    `test2021_transcripts.jsonl` (its rows carry the qid), train/dev debates from `extra`
+    (rows {debate, line_number, speaker, text}, e.g. the CLEF-2020 Task 5 extract; labels
+    are not read). A query is placed only where the line's text is its text up to case
+    and punctuation."""
+    tr = Transcripts()
+    own = ds.path / "test2021_transcripts.jsonl"
+    by_qid: dict[str, tuple[str, int]] = {}
+    if own.exists():
+        for row in read_jsonl(own):
+            tr.lines.setdefault(row["debate"], {})[int(row["line_number"])] = row
+            if row.get("qid"):
+                by_qid[row["qid"]] = (row["debate"], int(row["line_number"]))
+    if extra is not None and extra.is_dir():
+        for f in sorted(extra.glob("*.jsonl")):
+            for row in read_jsonl(f):
+                tr.lines.setdefault(row["debate"], {})[int(row["line_number"])] = {
+                    "debate": row["debate"],
+                    "line_number": int(row["line_number"]),
+                    "speaker": row.get("speaker", ""),
+                    "text": row.get("text", ""),
+                }
+    for q in ds.queries:
+        spot = by_qid.get(q["qid"]) or (q.get("debate"), int(q.get("line_number", -1)))
+        row = tr.lines.get(spot[0], {}).get(spot[1])
+        if row is not None and _letters(row["text"]) == _letters(q["text"]):
+            tr.where[q["qid"]] = spot
+    return tr
+
+
+def surname(name: str | None) -> str | None:
+    """'Donald Trump' / 'TRUMP' / 'SEN. BERNIE SANDERS, I-VT' / 'Julián Castro' -> 'trump' /
+    'trump' / 'sanders' / 'castro': the last word before any comma, accents dropped."""
+    if not name:
+        return None
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().split(",")[0]
+    words = re.findall(r"[a-z]+", plain.lower())
+    return words[-1] if words else None
+
+
+def speaker_prior(ds: Dataset, queries: list[dict], tr: Transcripts) -> np.ndarray:
+    """(n_queries x n_docs) 0/1: the fact-check's speaker has the surname of the query line's speaker."""
+    doc_surnames = np.array([surname(d.get("speaker")) or "" for d in ds.docs])
+    out = np.zeros((len(queries), len(ds.docs)), dtype=np.float32)
+    for i, q in enumerate(queries):
+        name = surname(tr.speaker(q["qid"]))
+        if name:
+            out[i] = doc_surnames == name
+    return out
+
+
 # ----------------------------------------------------------------------------- embeddings
 
 
@@ -307,6 +417,9 @@ class Config:
     date_weight: float = 0.0
     date_tau: float = DATE_TAU_DAYS
     dedup: bool = True
+    context_lines: int = 0  # clef2021: previous transcript lines added to the query (0 = off)
+    context_weight: float = DEFAULT_CONTEXT_WEIGHT
+    speaker_weight: float = 0.0  # clef2021: bonus for a fact-check by the line's speaker
 
 
 def combine_fields(per_field: list[np.ndarray], mode: str) -> np.ndarray:
@@ -319,68 +432,114 @@ class Scorer:
     """Holds the per-field dense and BM25 score matrices of one query set, so that many
     configurations (weights, field modes) can be evaluated without recomputing them."""
 
-    def __init__(self, ds: Dataset, queries: list[dict], model: str, cache_dir: Path) -> None:
+    def __init__(
+        self,
+        ds: Dataset,
+        queries: list[dict],
+        model: str,
+        cache_dir: Path,
+        transcripts: Transcripts | None = None,
+    ) -> None:
         self.ds, self.queries, self.model, self.cache_dir = ds, queries, model, cache_dir
-        self.qtexts = [query_text(ds, q) for q in queries]
-        self._dense: dict[str, np.ndarray] = {}
-        self._lex: dict[tuple[str, float, float], np.ndarray] = {}
-        self._qvecs: np.ndarray | None = None
+        self.transcripts = transcripts or Transcripts()
+        self._dense: dict[tuple[str, int], np.ndarray] = {}
+        self._lex: dict[tuple[str, float, float, int], np.ndarray] = {}
+        self._qvecs: dict[int, np.ndarray] = {}
         self._dups: list[list[int]] | None = None
 
-    def query_vecs(self) -> np.ndarray:
-        if self._qvecs is None:
-            # Encode every query of the set (all splits) once: one cache file serves dev and test.
-            all_texts = [query_text(self.ds, q) for q in self.ds.queries]
-            vecs = encode_cached(all_texts, self.model, self.cache_dir, f"{self.ds.name}-queries")
-            pos = {q["qid"]: i for i, q in enumerate(self.ds.queries)}
-            self._qvecs = vecs[[pos[q["qid"]] for q in self.queries]]
-        return self._qvecs
+    def query_texts(self, queries: list[dict], context: int = 0) -> list[str]:
+        """The queries' texts; with context > 0, "previous `context` transcript lines + the line"
+        (the line alone where no transcript is known)."""
+        texts = [query_text(self.ds, q) for q in queries]
+        if context <= 0:
+            return texts
+        return [
+            " ".join([*self.transcripts.previous(q["qid"], context), t])
+            for q, t in zip(queries, texts, strict=True)
+        ]
 
-    def dense_field(self, which: str) -> np.ndarray:
-        """Cosine of every query with one candidate field."""
-        if which not in self._dense:
+    @property
+    def qtexts(self) -> list[str]:
+        return self.query_texts(self.queries)
+
+    def query_vecs(self, context: int = 0) -> np.ndarray:
+        if context not in self._qvecs:
+            # Encode every query of the set (all splits) once: one cache file serves dev and test.
+            all_texts = self.query_texts(self.ds.queries, context)
+            label = f"{self.ds.name}-queries" + (f"-ctx{context}" if context else "")
+            vecs = encode_cached(all_texts, self.model, self.cache_dir, label)
+            pos = {q["qid"]: i for i, q in enumerate(self.ds.queries)}
+            self._qvecs[context] = vecs[[pos[q["qid"]] for q in self.queries]]
+        return self._qvecs[context]
+
+    def dense_field(self, which: str, context: int = 0) -> np.ndarray:
+        """Cosine of every query (with `context` previous lines) with one candidate field."""
+        if (which, context) not in self._dense:
             docs = encode_cached(
                 doc_field_texts(self.ds, which), self.model, self.cache_dir, f"{self.ds.name}-{which}"
             )
-            self._dense[which] = self.query_vecs() @ docs.T
-        return self._dense[which]
+            self._dense[(which, context)] = self.query_vecs(context) @ docs.T
+        return self._dense[(which, context)]
 
-    def lexical_field(self, which: str, k1: float, b: float) -> np.ndarray:
-        """Raw BM25 of every query against one candidate field."""
-        key = (which, k1, b)
+    def lexical_field(self, which: str, k1: float, b: float, context: int = 0) -> np.ndarray:
+        """Raw BM25 of every query (with `context` previous lines) against one candidate field."""
+        key = (which, k1, b, context)
         if key not in self._lex:
             bm25 = BM25(doc_field_texts(self.ds, which), k1=k1, b=b)
-            self._lex[key] = bm25.scores_many(self.qtexts)
+            self._lex[key] = bm25.scores_many(self.query_texts(self.queries, context))
         return self._lex[key]
 
-    def dense(self, mode: str) -> np.ndarray:
+    def dense(self, mode: str, context: int = 0) -> np.ndarray:
         if mode in ("max", "sum"):
-            return combine_fields([self.dense_field("vclaim"), self.dense_field("title")], mode)
-        return self.dense_field(mode)
+            return combine_fields(
+                [self.dense_field("vclaim", context), self.dense_field("title", context)], mode
+            )
+        return self.dense_field(mode, context)
 
-    def lexical(self, mode: str, k1: float, b: float) -> np.ndarray:
+    def lexical(self, mode: str, k1: float, b: float, context: int = 0) -> np.ndarray:
         """BM25 over the chosen fields, max-normalised per query (one normaliser for both fields)."""
         if mode in ("max", "sum"):
             raw = combine_fields(
-                [self.lexical_field("vclaim", k1, b), self.lexical_field("title", k1, b)], mode
+                [self.lexical_field("vclaim", k1, b, context), self.lexical_field("title", k1, b, context)],
+                mode,
             )
         else:
-            raw = self.lexical_field(mode, k1, b)
+            raw = self.lexical_field(mode, k1, b, context)
         return normalise_lexical(raw)
+
+    def dense_mixed(self, cfg: Config) -> np.ndarray:
+        """Cosine of the line, mixed with that of "context + line" when cfg.context_lines > 0."""
+        dense = self.dense(cfg.dense_fields)
+        if cfg.context_lines > 0:
+            m = cfg.context_weight
+            dense = (1 - m) * dense + m * self.dense(cfg.dense_fields, cfg.context_lines)
+        return dense
+
+    def lexical_mixed(self, cfg: Config) -> np.ndarray:
+        """Normalised BM25 of the line, mixed likewise with that of "context + line"."""
+        lexical = self.lexical(cfg.lexical_fields, cfg.k1, cfg.b)
+        if cfg.context_lines > 0:
+            m = cfg.context_weight
+            lexical = (1 - m) * lexical + m * self.lexical(
+                cfg.lexical_fields, cfg.k1, cfg.b, cfg.context_lines
+            )
+        return lexical
 
     def scores(self, cfg: Config) -> np.ndarray:
         if cfg.method == "bm25":
-            scores = self.lexical(cfg.lexical_fields, cfg.k1, cfg.b)
+            scores = self.lexical_mixed(cfg)
         elif cfg.method == "dense":
-            scores = self.dense(cfg.dense_fields)
+            scores = self.dense_mixed(cfg)
         else:
-            dense = self.dense(cfg.dense_fields)
-            lexical = self.lexical(cfg.lexical_fields, cfg.k1, cfg.b)
+            dense = self.dense_mixed(cfg)
+            lexical = self.lexical_mixed(cfg)
             w = cfg.lexical_weight
             if cfg.fusion == "rrf":
                 scores = rrf_scores(dense, lexical, weights=[1 - w, w])
             else:
                 scores = hybrid_scores(dense, lexical, w)
+        if cfg.speaker_weight > 0 and self.ds.name == "clef2021":
+            scores = scores + cfg.speaker_weight * speaker_prior(self.ds, self.queries, self.transcripts)
         if cfg.date_weight > 0 and self.ds.name == "clef2021":
             scores = scores + cfg.date_weight * date_prior(self.ds, self.queries, cfg.date_tau)
         if cfg.dedup:
@@ -462,6 +621,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--date-tau", type=float, default=DATE_TAU_DAYS, help="clef2021 date prior decay, in days")
     p.add_argument(
+        "--context",
+        type=int,
+        default=0,
+        metavar="N",
+        help="clef2021 only: also score 'previous N transcript lines + the line' (0 = off; dev choice 3)",
+    )
+    p.add_argument(
+        "--context-weight",
+        type=float,
+        default=DEFAULT_CONTEXT_WEIGHT,
+        help="weight of the context+line scores against the line's own (default 0.5)",
+    )
+    p.add_argument(
+        "--speaker-weight",
+        type=float,
+        default=0.0,
+        help="clef2021 only: bonus when the fact-check's speaker is the line's speaker (0 = off; dev choice 0.1)",
+    )
+    p.add_argument(
+        "--transcripts",
+        type=Path,
+        default=None,
+        help=f"clef2021: folder of train/dev debate transcripts (default: ../{DEFAULT_TRANSCRIPTS} beside DATA_DIR)",
+    )
+    p.add_argument(
         "--no-dedup", action="store_true", help="let duplicate candidates compete (see tie_duplicates)"
     )
     p.add_argument("--model", default=DEFAULT_MODEL)
@@ -487,14 +671,31 @@ def main(argv: list[str] | None = None) -> dict:
         date_weight=args.date_weight,
         date_tau=args.date_tau,
         dedup=not args.no_dedup,
+        context_lines=args.context,
+        context_weight=args.context_weight,
+        speaker_weight=args.speaker_weight,
     )
+    if ds.name != "clef2021" and (cfg.context_lines > 0 or cfg.speaker_weight > 0):
+        raise SystemExit("--context and --speaker-weight need the clef2021 set (debate transcripts)")
+    if not 0.0 <= cfg.context_weight <= 1.0:
+        raise SystemExit(f"--context-weight must be in [0, 1], got {cfg.context_weight}")
     queries = ds.split(args.split)
     log(
         f"{ds.name}: {len(ds.docs)} candidates, {len(queries)} {args.split} queries "
         f"(official split {SPLITS[ds.name][args.split]!r})"
     )
     log(f"config: {cfg}")
-    scorer = Scorer(ds, queries, args.model, args.cache_dir.expanduser())
+    transcripts = None
+    if cfg.context_lines > 0 or cfg.speaker_weight > 0:
+        if args.transcripts is not None and not args.transcripts.is_dir():
+            raise SystemExit(f"--transcripts {args.transcripts}: not a folder")
+        extra = args.transcripts or (args.data_dir / ".." / DEFAULT_TRANSCRIPTS)
+        if not extra.is_dir():
+            log(f"transcripts: no {extra}, only the test2021 transcripts are used")
+        transcripts = load_transcripts(ds, extra if extra.is_dir() else None)
+        placed = sum(q["qid"] in transcripts.where for q in queries)
+        log(f"transcripts: {placed} of {len(queries)} {args.split} queries placed in a transcript")
+    scorer = Scorer(ds, queries, args.model, args.cache_dir.expanduser(), transcripts)
     scores = scorer.scores(cfg)
     metrics = evaluate(scores, queries, ds.doc_index)
     elapsed = time.perf_counter() - t0
@@ -513,6 +714,12 @@ def main(argv: list[str] | None = None) -> dict:
         "lexical_weight": cfg.lexical_weight if cfg.method == "hybrid" else None,
         "fusion": cfg.fusion if cfg.method == "hybrid" else None,
         "date_weight": cfg.date_weight if ds.name == "clef2021" else None,
+        "context_lines": cfg.context_lines if ds.name == "clef2021" else None,
+        "context_weight": cfg.context_weight if cfg.context_lines > 0 else None,
+        "speaker_weight": cfg.speaker_weight if ds.name == "clef2021" else None,
+        "transcript_queries": (
+            sum(q["qid"] in transcripts.where for q in queries) if transcripts is not None else None
+        ),
         "dedup": cfg.dedup,
         "seconds": round(elapsed, 1),
     }
