@@ -1,6 +1,8 @@
 """Faster versions of store/writes.py functions, kept here as measured prototypes (the
 benchmark writes the same rows both ways, checks they are equal, and reports both
-times). Not used by the pipeline.
+times). The product took the idea over (issue #9): store/writes.py inserts rows from
+one JSON parameter (strings stored once each, see its docstring) and vectors from numpy
+columns; these numpy-only versions stay as the reference it is compared with.
 
 Why the originals are slow: duckdb's Python binding (1.5.5) tries `import pandas` for
 every Python float it converts from a parameter, and pandas is not installed here, so

@@ -33,6 +33,9 @@ class RetrievalSettings:
     top_k: int = 8
     lexical_weight: float = 0.3
     min_similarity: float = 0.35
+    # From this many source statements on, candidates come from an approximate (HNSW) index
+    # when hnswlib is installed (the `ann` extra); below it, or without hnswlib, search is exact.
+    ann_min_statements: int = 50_000
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def _check_ranges(s: Settings, source: str) -> None:
         ("models.batch_size", s.models.batch_size >= 1),
         ("retrieval.top_k", s.retrieval.top_k >= 1),
         ("retrieval.lexical_weight", 0.0 <= s.retrieval.lexical_weight <= 1.0),
+        ("retrieval.ann_min_statements", s.retrieval.ann_min_statements >= 1),
         ("review.port", 0 < s.review.port < 65536),
         ("dask.n_workers", s.dask.n_workers >= 1),
         ("dask.threads_per_worker", s.dask.threads_per_worker >= 1),

@@ -10,6 +10,7 @@ with like.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -25,9 +26,14 @@ if TYPE_CHECKING:
 EXTRACTOR_NAME = "claimdesk.rules"
 EXTRACTOR_VERSION = "1.0"
 
-# spaCy components the extractor reads: sentences and subjects (parser), organisations
-# and dates (ner), and the POS tags both rely on. The lemmatizer is not used.
-_DISABLED = ["lemmatizer"]
+# spaCy components the extractor reads: sentences, dependency labels and heads (parser)
+# and entities (ner); both take their input from tok2vec, not from the tagger. Nothing in
+# claims/, sources/ or flows/ reads POS tags, fine-grained tags, lemmas or morphology
+# (token.pos_, tag_, lemma_, morph), so the tagger, the attribute_ruler (which maps tags
+# to POS) and the lemmatizer are switched off: about half of spaCy's time, with the same
+# sentences, entities and dependency arcs (benchmarks/RESULTS.md, issue #9). A reader
+# that needs POS tags must take "tagger" and "attribute_ruler" out of this list.
+_DISABLED = ["lemmatizer", "tagger", "attribute_ruler"]
 
 
 @dataclass(frozen=True)
@@ -156,12 +162,26 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
     """Sentences with document offsets; paragraphs are parsed separately so headlines stay apart."""
-    paras = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()]
-    quotes = _quoted_spans(text)
-    out: list[Sentence] = []
-    docs = nlp.pipe((_tokenizable(p) for _, p in paras), batch_size=batch_size)
-    for (base, para), doc in zip(paras, docs, strict=True):
-        out.extend(_sentences_of(doc, base, quotes, para))
+    return segment_many([text], nlp, batch_size)[0]
+
+
+def segment_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[list[Sentence]]:
+    """`segment` of several documents through one `nlp.pipe` over all their paragraphs.
+
+    Why: a news article has 6-10 paragraphs, so one pipe per article leaves spaCy's
+    minibatches mostly empty and pays the pipe's set-up per article; one pipe per batch of
+    articles keeps them full. Each paragraph is still its own spaCy Doc, so the sentences
+    are the same as `segment` gives one document at a time.
+    """
+    per_doc = [([(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()],
+                _quoted_spans(text)) for text in texts]
+    docs = iter(nlp.pipe((_tokenizable(p) for paras, _ in per_doc for _, p in paras), batch_size=batch_size))
+    out: list[list[Sentence]] = []
+    for paras, quotes in per_doc:
+        sentences: list[Sentence] = []
+        for (base, para), doc in zip(paras, itertools.islice(docs, len(paras)), strict=True):
+            sentences.extend(_sentences_of(doc, base, quotes, para))
+        out.append(sentences)
     return out
 
 

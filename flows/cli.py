@@ -10,10 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimdesk import __version__
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import REPO_CONFIG, Settings, load_settings
+
+if TYPE_CHECKING:
+    from flows.pipeline import RunSummary
 
 DEMO_DIR = REPO_CONFIG.parent / "data" / "demo"
 
@@ -34,11 +38,17 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sources", help="manage source documents")
     ssub = s.add_subparsers(dest="sources_command", metavar="ACTION")
-    sa = ssub.add_parser("add", help="index source documents (files or folders: txt, md, html, pdf, csv)")
+    sa = ssub.add_parser("add", help="index source documents (files or folders: txt, md, html, pdf, csv)",
+                         description="Index source documents. Unchanged files (same content hash) are skipped; when "
+                                     "every input is unchanged, no Prefect flow is started.")
     sa.add_argument("paths", nargs="+", metavar="PATH")
     sa.add_argument("--quiet", action="store_true", help="no progress lines")
 
-    c = sub.add_parser("check", help="check articles (files, folders or URLs) against the indexed sources")
+    c = sub.add_parser("check", help="check articles (files, folders or URLs) against the indexed sources",
+                       description="Check articles against the indexed sources. Unchanged articles (same content hash) "
+                                   "are skipped; when every input is an unchanged file, no Prefect flow is started. "
+                                   "An unreadable file, or an article that hits an unexpected error, is one line on "
+                                   "stderr and is skipped; the rest are checked, and the exit status is 1.")
     c.add_argument("paths", nargs="+", metavar="PATH")
     c.add_argument("--force", action="store_true", help="re-check articles even when unchanged")
     c.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -154,10 +164,30 @@ def _print_errors(errors: list[str]) -> None:
         print(f"claimdesk: skipped {e}", file=sys.stderr)
 
 
-def _sources_add(paths: list[str], settings: Settings, *, quiet: bool) -> int:
-    from flows.flows import index_sources
+def _unchanged(paths: list[str], settings: Settings, *, kind: str, quiet: bool) -> RunSummary | None:
+    """The run's summary when every input is unchanged, without importing Prefect or the
+    models (`flows.pipeline.unchanged_run`); None when there is work for a flow."""
+    from flows.pipeline import record_unchanged_run, unchanged_run
 
-    summary = index_sources(paths, settings, progress=not quiet)
+    summary = unchanged_run(paths, settings, kind=kind)
+    if summary is None:
+        return None
+    record_unchanged_run(settings, summary)
+    if not quiet:
+        total = len(summary.skipped) + len(summary.errors)
+        if summary.skipped:
+            print(f"[{len(summary.skipped)}/{total}] {len(summary.skipped)} unchanged, skipped", file=sys.stderr, flush=True)
+        if summary.errors:
+            print(f"[{total}/{total}] {len(summary.errors)} unreadable, skipped", file=sys.stderr, flush=True)
+    return summary
+
+
+def _sources_add(paths: list[str], settings: Settings, *, quiet: bool) -> int:
+    summary = _unchanged(paths, settings, kind="sources", quiet=quiet)
+    if summary is None:
+        from flows.flows import index_sources
+
+        summary = index_sources(paths, settings, progress=not quiet)
     _print_errors(summary.errors)
     print(f"sources: {len(summary.processed)} indexed, {len(summary.skipped)} unchanged, {len(summary.errors)} failed; "
           f"{summary.claims} statements")
@@ -165,9 +195,11 @@ def _sources_add(paths: list[str], settings: Settings, *, quiet: bool) -> int:
 
 
 def _check(paths: list[str], settings: Settings, *, quiet: bool, force: bool) -> int:
-    from flows.flows import check_articles
+    summary = None if force else _unchanged(paths, settings, kind="check", quiet=quiet)
+    if summary is None:
+        from flows.flows import check_articles
 
-    summary = check_articles(paths, settings, progress=not quiet, force=force)
+        summary = check_articles(paths, settings, progress=not quiet, force=force)
     _print_errors(summary.errors)
     _print_summary(summary)
     return 1 if summary.errors else 0

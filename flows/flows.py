@@ -198,11 +198,35 @@ class _Index:
         return self._index
 
 
+class _Cached:
+    """Text hashes this run's earlier batches added to the embedding cache.
+
+    A batch's worker cannot open the database, so it is told which texts are cached
+    (`known`): the earlier versions of its documents' texts, plus these, so a sentence
+    repeated in several batches of one run is encoded once. Capped, because the set
+    travels with every task (to Dask workers too); past the cap a repeat costs an encode.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()
+
+    def add(self, hashes: Iterable[str]) -> None:
+        if len(self.hashes) < self.LIMIT:
+            self.hashes.update(hashes)
+
+    def known(self, earlier: frozenset[str]) -> frozenset[str]:
+        return earlier | self.hashes
+
+
 def _finish(summary: pipeline.RunSummary, run: _Run, t0: float) -> pipeline.RunSummary:
     summary.seconds = time.perf_counter() - t0
     run.inputs, run.claims, run.errors = len(summary.processed) + len(summary.skipped), summary.claims, len(summary.errors)
     run.details.update(processed=len(summary.processed), skipped=len(summary.skipped), seconds=round(summary.seconds, 2),
                        verdicts=summary.verdicts)
+    if summary.tracebacks:  # inputs skipped after an unexpected error: the console had one line each
+        run.details["failures"] = [{"path": p, "traceback": tb} for p, tb in summary.tracebacks.items()]
     return summary
 
 
@@ -216,6 +240,7 @@ def index_sources_flow(paths: list[str], settings: Settings, progress: bool = Tr
     summary = pipeline.RunSummary("sources", errors=errors)
     meter = Meter(len(files), "statements", progress)
     with _recorded(settings, "sources") as run:
+        cached = _Cached()
 
         def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedSources] | None:
             docs, failed = read_batch(batch)
@@ -226,10 +251,13 @@ def index_sources_flow(paths: list[str], settings: Settings, progress: bool = Tr
             meter.passed(len(failed), "unreadable, skipped")
             if not todo:
                 return None
-            return extract_sources.submit(todo, settings, pipeline.known_hashes(todo, settings, kind="sources"))
+            return extract_sources.submit(todo, settings, cached.known(pipeline.known_hashes(todo, settings, kind="sources")))
 
         for prepared in _ahead(_batches(files), submit, runners.batches_ahead(settings)):
-            summary.merge(write_sources(quote(prepared), settings, meter))
+            written = write_sources(quote(prepared), settings, meter)
+            cached.add(prepared.vectors)
+            meter.passed(len(written.errors), "failed with an unexpected error, skipped")
+            summary.merge(written)
         _finish(summary, run, t0)
     if summary.processed:
         meter.say(f"{len(summary.processed)} sources added or revised: `claimdesk recheck` re-judges the claims they may change")
@@ -246,6 +274,7 @@ def check_articles_flow(paths: list[str], settings: Settings, progress: bool = T
     meter = Meter(len(files), "claims", progress)
     with _recorded(settings, "check") as run:
         index = _Index(settings)
+        cached = _Cached()
 
         def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedArticles] | None:
             docs, failed = read_batch(batch)
@@ -256,11 +285,14 @@ def check_articles_flow(paths: list[str], settings: Settings, progress: bool = T
             meter.passed(len(failed), "unreadable, skipped")
             if not todo:
                 return None
-            known = pipeline.known_hashes(todo, settings, kind="check")
+            known = cached.known(pipeline.known_hashes(todo, settings, kind="check"))
             return extract_articles.submit(todo, settings, known, bool(index.get().rows))
 
         for prepared in _ahead(_batches(files), submit, runners.batches_ahead(settings)):
-            summary.merge(write_articles(quote(prepared), settings, quote(index.get()), run.run_id, meter))
+            written = write_articles(quote(prepared), settings, quote(index.get()), run.run_id, meter)
+            cached.add(prepared.vectors)
+            meter.passed(len(written.errors), "failed with an unexpected error, skipped")
+            summary.merge(written)
         _finish(summary, run, t0)
     return summary
 

@@ -122,6 +122,7 @@ class BM25:
             (weights.astype(np.float32), tf_matrix.indices, tf_matrix.indptr),
             shape=tf_matrix.shape,
         ).tocsc()
+        self._rows: sp.csr_matrix | None = None  # W by rows, for `scores_of`
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         counts = Counter(t for t in tokenize(query) if t in self.vocab)
@@ -149,6 +150,20 @@ class BM25:
             vals.extend(v.tolist())
             n = i + 1
         return sp.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(self.vocab)))
+
+    def scores_of(self, query: str, docs: np.ndarray) -> np.ndarray:
+        """BM25 score of `query` against the documents `docs` only (indices; one float32 each).
+
+        For approximate search, where only the nearest-neighbour candidates are scored:
+        the cost grows with the candidates, not with the corpus.
+        """
+        docs = np.asarray(docs, dtype=np.int64)
+        cols, qtf = self._query_vector(query)
+        if cols.size == 0 or docs.size == 0:
+            return np.zeros(docs.size, dtype=np.float32)
+        if self._rows is None:
+            self._rows = self.W.tocsr()  # row slices for candidate sets; built on first use
+        return np.asarray(self._rows[docs][:, cols] @ qtf, dtype=np.float32).ravel()
 
     def scores_many(self, queries: Iterable[str]) -> np.ndarray:
         """Scores of many queries at once: a dense (n_queries x n_docs) float32 array.

@@ -18,7 +18,8 @@ put on it), while RRF only keeps ranks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -101,6 +102,65 @@ def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     return [(int(i), float(scores[i])) for i in order]
 
 
+# --- approximate search (large source corpora) -------------------------------------------
+#
+# Exact search is one matrix product: under a millisecond per claim at 10k statements,
+# ~13 ms at 100k and ~140 ms at 1M on one core (benchmarks/RESULTS.md). Above
+# `retrieval.ann_min_statements` an HNSW index (hnswlib, the `ann` extra) proposes
+# candidates instead: at 1M statements, ef 640 gave p50 3.3 ms at recall@10 0.955.
+# hnswlib is optional: without it the search stays exact.
+
+#: HNSW graph parameters measured in benchmarks/retrieval_scale.py (M=16, ef_construction=100).
+ANN_M = 16
+ANN_EF_CONSTRUCTION = 100
+#: Search breadth: the smallest ef that kept recall@10 >= 0.95 at 1M statements.
+ANN_EF_SEARCH = 640
+#: Nearest neighbours fetched per claim and then re-scored exactly (cosine) and with BM25.
+#: The hybrid score can lift a statement the embedding ranks lower, so far more than k.
+ANN_CANDIDATES = 200
+
+
+class AnnIndex:
+    """An HNSW index over L2-normalised statement vectors (inner product = cosine)."""
+
+    def __init__(self, index: Any, n: int) -> None:
+        self.index = index
+        self.n = n
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, *, threads: int | None = None) -> AnnIndex | None:
+        """The index, or None when hnswlib is not installed (then search stays exact)."""
+        try:
+            import hnswlib
+        except ImportError:
+            return None
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        index = hnswlib.Index(space="ip", dim=int(vectors.shape[1]))
+        index.init_index(max_elements=max(1, len(vectors)), ef_construction=ANN_EF_CONSTRUCTION, M=ANN_M, random_seed=0)
+        index.add_items(vectors, np.arange(len(vectors)), num_threads=threads or min(4, os.cpu_count() or 1))
+        index.set_ef(max(ANN_EF_SEARCH, ANN_CANDIDATES))
+        return cls(index, len(vectors))
+
+    def candidates(self, claim_vecs: np.ndarray, n: int = ANN_CANDIDATES) -> np.ndarray:
+        """Indices of the (approximately) nearest `n` statements of each claim: (n_claims x n)."""
+        labels, _ = self.index.knn_query(np.ascontiguousarray(claim_vecs, dtype=np.float32), k=min(n, self.n), num_threads=1)
+        return np.asarray(labels, dtype=np.int64)
+
+
+def _rank_approximate(claim_vecs: np.ndarray, statement_vecs: np.ndarray, claim_texts: list[str], bm25: BM25, k: int,
+                      lexical_weight: float, ann: AnnIndex) -> list[list[tuple[int, float, float, float]]]:
+    """`rank_candidates` over each claim's ANN candidates only: exact cosine and BM25 are
+    computed for those (BM25 normalised by its maximum among them), never for the whole corpus."""
+    out: list[list[tuple[int, float, float, float]]] = []
+    for vec, text, cand in zip(claim_vecs, claim_texts, ann.candidates(claim_vecs), strict=True):
+        cand = np.sort(cand[cand >= 0])  # index order, so ties break as in exact search
+        dense = np.asarray(statement_vecs[cand] @ np.asarray(vec, dtype=np.float32), dtype=np.float32)
+        lexical = normalise_lexical(bm25.scores_of(text, cand))
+        hybrid = hybrid_scores(dense, lexical, lexical_weight)
+        out.append([(int(cand[j]), score, float(dense[j]), float(lexical[j])) for j, score in top_k(hybrid, k)])
+    return out
+
+
 def rank_candidates(
     claim_vecs: np.ndarray,
     statement_vecs: np.ndarray,
@@ -108,6 +168,7 @@ def rank_candidates(
     bm25: BM25,
     k: int,
     lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+    ann: AnnIndex | None = None,
 ) -> list[list[tuple[int, float, float, float]]]:
     """Best k statements for each claim: per claim a list of
     (statement_index, hybrid, dense, lexical), best first.
@@ -116,6 +177,8 @@ def rank_candidates(
     L2-normalised embeddings, so one matrix product gives all cosines; `bm25`
     was built over the same statements, in the same order. `lexical` is the
     per-claim max-normalised BM25 score (0..1), so hybrid = (1 - w) * dense + w * lexical.
+    With `ann` (an `AnnIndex` over `statement_vecs`), only each claim's approximate
+    nearest neighbours are scored (see `_rank_approximate`).
     """
     if len(claim_texts) != len(claim_vecs):
         raise ValueError(f"{len(claim_texts)} claim texts but {len(claim_vecs)} claim vectors")
@@ -123,6 +186,8 @@ def rank_candidates(
         raise ValueError(f"BM25 has {bm25.n_docs} documents but there are {len(statement_vecs)} statements")
     if len(claim_texts) == 0 or len(statement_vecs) == 0:
         return [[] for _ in claim_texts]
+    if ann is not None:
+        return _rank_approximate(claim_vecs, statement_vecs, claim_texts, bm25, k, lexical_weight, ann)
     dense = np.asarray(claim_vecs, dtype=np.float32) @ np.asarray(statement_vecs, dtype=np.float32).T
     lexical = normalise_lexical(bm25.scores_many(claim_texts))
     hybrid = hybrid_scores(dense, lexical, lexical_weight)

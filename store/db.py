@@ -215,13 +215,38 @@ def backup(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def session(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection, closed on exit so other processes can take the lock."""
+def session(path: str | Path, *, read_only: bool = False, fold: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection, closed on exit so other processes can take the lock.
+
+    On close DuckDB folds (checkpoints) what the session wrote from its write-ahead log
+    into the main file. `fold=False` leaves it in the log instead: for the pipeline's
+    one-article sessions, where a fold on every close cost about as much as writing the
+    article (issue #9). The log is durable (each commit is) and every later connection,
+    read-only ones included, reads it; since each open replays the log, it must stay
+    short: the pipeline folds every few articles and at the end of each batch
+    (`checkpoint`), so the main file is whole again after every batch.
+    """
     con = connect(path, read_only=read_only)
     try:
+        if not fold and not read_only:
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
         yield con
     finally:
         con.close()
+
+
+def checkpoint(path: str | Path) -> None:
+    """Fold the write-ahead log into the main file (after a batch of `fold=False` sessions).
+
+    Best effort: if DuckDB cannot checkpoint now (another connection in this process has a
+    transaction open), the log stays, durable, and the next session's close folds it.
+    """
+    with session(path) as con:
+        try:
+            con.execute("PRAGMA enable_checkpoint_on_shutdown")
+            con.execute("CHECKPOINT")
+        except duckdb.TransactionException:
+            pass
 
 
 @contextlib.contextmanager

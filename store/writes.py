@@ -3,6 +3,17 @@
 Ids are derived from content (article path, claim span and text), so re-running the
 same inputs rewrites the same rows instead of adding duplicates, and an unchanged
 claim keeps its id, and with it its editor reviews, when its article is revised.
+
+Rows are written in bulk, never as Python float parameters: duckdb's Python binding
+(1.5.5) tries `import pandas` for every Python float (and every element of an object
+array) it converts, and pandas is not installed, so each such value costs a failed
+import (~0.15 ms): a 384-float vector written with `executemany` took ~70 ms, an
+article's claims, matches and verdicts ~0.3-0.4 s (benchmarks/RESULTS.md, issue #9).
+So rows with text go in as one JSON parameter that DuckDB parses in C (`_json_rows`),
+and vectors as numpy columns (`_scan`). JSON carries each string once, as many bytes
+as it has: a fixed-width numpy unicode array would reserve the longest sentence's
+length for every row, which for a hostile article (thousands of figures in one long
+sentence) means gigabytes.
 """
 
 from __future__ import annotations
@@ -18,6 +29,8 @@ import numpy as np
 from claims.model import Claim, Verdict
 from store.db import transaction
 
+Candidates = list[tuple[str, int, float, float, float]]  # (statement_id, rank, similarity, dense, lexical)
+
 
 def claim_id(article_id: str, claim: Claim) -> str:
     key = f"{article_id}|{claim.start}|{claim.end}|{claim.text}"
@@ -29,13 +42,55 @@ def statement_id(source_id: str, finding: Claim) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _quantity_cols(c: Claim) -> list[object]:
+# --- bulk input ---------------------------------------------------------------------------
+
+def _json_rows(types: dict[str, object]) -> str:
+    """A FROM clause over parameter `?`: a JSON array of objects with these keys, typed
+    (a DuckDB type name, or ["VARCHAR"] for a list).
+
+    DuckDB parses the JSON in C, so no value becomes a Python object on the way; floats
+    round-trip exactly (Python writes the shortest repr, DuckDB's parser reads it back
+    to the same double), and NaN/Infinity are accepted as they were as parameters.
+    """
+    spec = json.dumps([types]).replace("'", "''")
+    return f"(SELECT unnest(r) FROM (SELECT unnest(from_json(?::VARCHAR, '{spec}')) AS r))"
+
+
+def _dumps(rows: list[dict[str, object]]) -> str:
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _scan(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, np.ndarray], sql: str, params: list[object]) -> None:
+    """Run `sql` reading `name`, a table of numpy columns that DuckDB converts in C, column by column.
+
+    Only for numeric columns and short fixed-width strings (text hashes): a unicode column
+    arrives as an ENUM, so it is cast `::VARCHAR` in the SQL.
+    """
+    con.register(name, columns)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.unregister(name)
+
+
+def _quantity_fields(c: Claim) -> dict[str, object]:
     q = c.quantity
-    return [
-        q.text if q else None, q.value if q else None,
-        q.low if q else None, None if q is None or q.high == float("inf") else q.high,
-        q.unit if q else None, q.hedge if q else None,
-    ]
+    return {
+        "quantity_text": q.text if q else None, "value": q.value if q else None,
+        "low": q.low if q else None, "high": None if q is None or q.high == float("inf") else q.high,
+        "unit": q.unit if q else None, "hedge": q.hedge if q else None,
+    }
+
+
+_QUANTITY_TYPES = {"quantity_text": "VARCHAR", "value": "DOUBLE", "low": "DOUBLE", "high": "DOUBLE", "unit": "VARCHAR",
+                   "hedge": "VARCHAR"}
+_ROLE_TYPES = {"measure": "VARCHAR", "direction": "VARCHAR", "subject": "VARCHAR", "predicate": "VARCHAR",
+               "population": "VARCHAR", "period": "VARCHAR", "attribution": "VARCHAR"}
+
+
+def _role_fields(c: Claim) -> dict[str, object]:
+    return {"measure": c.measure, "direction": c.direction, "subject": c.subject, "predicate": c.predicate,
+            "population": c.population, "period": c.period, "attribution": c.attribution}
 
 
 # --- sources --------------------------------------------------------------------------
@@ -43,6 +98,16 @@ def _quantity_cols(c: Claim) -> list[object]:
 def source_hash(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
     row = con.execute("SELECT content_hash FROM source_documents WHERE source_id = ?", [source_id]).fetchone()
     return row[0] if row else None
+
+
+def source_hashes(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str]) -> dict[str, str]:
+    """Stored content hashes of these sources (one query for a whole batch)."""
+    return _hashes(con, "source_documents", "source_id", source_ids)
+
+
+_STATEMENT_TYPES = {"statement_id": "VARCHAR", "text": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER",
+                    "finding_text": "VARCHAR", **_QUANTITY_TYPES, **_ROLE_TYPES}
+_STATEMENT_COLS = ", ".join(_STATEMENT_TYPES)
 
 
 def replace_source(
@@ -67,14 +132,13 @@ def replace_source(
                 continue
             seen.add(sid)
             ids.append(sid)
-            rows.append([sid, source_id, f.sentence, f.start, f.end, f.text, *_quantity_cols(f), f.measure,
-                         f.direction, f.subject, f.predicate, f.population, f.period, f.attribution, *extractor])
+            rows.append({"statement_id": sid, "text": f.sentence, "start_char": f.start, "end_char": f.end,
+                         "finding_text": f.text, **_quantity_fields(f), **_role_fields(f)})
         if rows:
-            con.executemany(
-                "INSERT INTO source_statements (statement_id, source_id, text, start_char, end_char, finding_text, quantity_text, value,"
-                " low, high, unit, hedge, measure, direction, subject, predicate, population, period, attribution, extractor,"
-                " extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+            con.execute(
+                f"INSERT INTO source_statements (source_id, {_STATEMENT_COLS}, extractor, extractor_version)"
+                f" SELECT ?, {_STATEMENT_COLS}, ?, ? FROM {_json_rows(_STATEMENT_TYPES)}",
+                [source_id, *extractor, _dumps(rows)],
             )
     return ids
 
@@ -82,21 +146,46 @@ def replace_source(
 # --- embeddings cache -----------------------------------------------------------------
 
 def cached_vectors(con: duckdb.DuckDBPyConnection, hashes: Sequence[str], model: str) -> dict[str, np.ndarray]:
+    """Cached vectors of these text hashes for `model` (those not cached are absent).
+
+    Read as one fixed-size float array per dimension and fetched as numpy: no Python
+    float per component (reading 100k vectors: 12.5 s with `fetchall`, 1.8 s this way).
+    """
     if not hashes:
         return {}
-    rows = con.execute(
-        "SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN (SELECT unnest(?::VARCHAR[]))",
-        [model, list(set(hashes))],
-    ).fetchall()
-    return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
+    wanted = sorted(set(hashes))
+    con.register("_wanted", {"h": np.array(wanted, dtype=str)})
+    try:
+        out: dict[str, np.ndarray] = {}
+        dims = [r[0] for r in con.execute(
+            "SELECT DISTINCT dim FROM embeddings JOIN _wanted ON text_hash = h::VARCHAR WHERE model = ?", [model]).fetchall()]
+        for dim in dims:
+            res = con.execute(
+                f"SELECT text_hash, vector::FLOAT[{int(dim)}] AS v FROM embeddings JOIN _wanted ON text_hash = h::VARCHAR"
+                " WHERE model = ? AND dim = ?", [model, dim]).fetchnumpy()
+            if len(res["text_hash"]):
+                mat = np.stack(list(res["v"])).astype(np.float32, copy=False)
+                out.update(zip(res["text_hash"].tolist(), mat, strict=True))
+        return out
+    finally:
+        con.unregister("_wanted")
 
 
 def store_vectors(con: duckdb.DuckDBPyConnection, items: dict[str, np.ndarray], model: str) -> None:
+    """Add vectors to the cache (a hash already cached for `model` keeps its vector)."""
     if not items:
         return
-    rows = [[h, model, int(v.shape[0]), v.astype(np.float32).tolist()] for h, v in items.items()]
+    by_dim: dict[int, list[str]] = {}
+    for h, v in items.items():
+        by_dim.setdefault(int(np.asarray(v).shape[0]), []).append(h)
     with transaction(con):
-        con.executemany("INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)", rows)
+        for dim, hs in by_dim.items():
+            mat = np.stack([np.asarray(items[h], dtype=np.float32) for h in hs])
+            cols = {f"c{j}": np.ascontiguousarray(mat[:, j]) for j in range(dim)}
+            cols["h"] = np.array(hs, dtype=str)
+            vec = "[" + ",".join(f"c{j}" for j in range(dim)) + "]::FLOAT[]"
+            _scan(con, "_vectors", cols, "INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector)"
+                  f" SELECT h::VARCHAR, ?, {dim}, {vec} FROM _vectors", [model])
 
 
 # --- articles -------------------------------------------------------------------------
@@ -106,9 +195,29 @@ def article_hash(con: duckdb.DuckDBPyConnection, article_id: str) -> str | None:
     return row[0] if row else None
 
 
+def article_hashes(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, str]:
+    """Stored content hashes of these articles (one query for a whole batch)."""
+    return _hashes(con, "articles", "article_id", article_ids)
+
+
+def _hashes(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = con.execute(f"SELECT {key}, content_hash FROM {table} WHERE {key} IN (SELECT unnest(?::VARCHAR[]))",
+                       [sorted(set(ids))]).fetchall()
+    return dict(rows)
+
+
+_CLAIM_TYPES = {"claim_id": "VARCHAR", "sentence": "VARCHAR", "sentence_start": "INTEGER", "sentence_end": "INTEGER",
+                "claim_text": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER", "claim_type": "VARCHAR",
+                "checkworthiness": "DOUBLE", "checkable": "BOOLEAN", "not_checkable_reason": "VARCHAR",
+                **_QUANTITY_TYPES, **_ROLE_TYPES}
+_CLAIM_COLS = ", ".join(_CLAIM_TYPES)
+
+
 def replace_article(
     con: duckdb.DuckDBPyConnection, *, article_id: str, path: str, title: str, text: str, content_hash: str,
-    claims: Sequence[Claim], judged: Sequence[tuple[Verdict, list[tuple[str, int, float, float, float]]]],
+    claims: Sequence[Claim], judged: Sequence[tuple[Verdict, Candidates]],
     extractor: tuple[str, str], judge_version: str, flag_below: float, run_id: str | None,
 ) -> list[str]:
     """Write an article, its claims, candidate matches and verdicts in one transaction.
@@ -132,54 +241,102 @@ def replace_article(
         else:
             con.execute("INSERT INTO articles (article_id, path, title, text, content_hash) VALUES (?, ?, ?, ?, ?)",
                         [article_id, path, title, text, content_hash])
-        claim_rows = []
-        for cid, c in zip(ids, claims, strict=True):
-            claim_rows.append([cid, article_id, c.sentence, c.sentence_start, c.sentence_end, c.text, c.start, c.end,
-                               c.claim_type, c.checkworthiness, c.checkable, c.reason or None, *_quantity_cols(c), c.measure,
-                               c.direction, c.subject, c.predicate, c.population, c.period, c.attribution, *extractor])
-        if claim_rows:
-            con.executemany(
-                "INSERT OR REPLACE INTO claims (claim_id, article_id, sentence, sentence_start, sentence_end, claim_text, start_char,"
-                " end_char, claim_type, checkworthiness, checkable, not_checkable_reason, quantity_text, value, low, high, unit, hedge,"
-                " measure, direction, subject, predicate, population, period, attribution, extractor, extractor_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                claim_rows,
+        # One row per id; a repeated id keeps its last claim, as INSERT OR REPLACE row by row did.
+        rows = {cid: {"claim_id": cid, "sentence": c.sentence, "sentence_start": c.sentence_start,
+                      "sentence_end": c.sentence_end, "claim_text": c.text, "start_char": c.start, "end_char": c.end,
+                      "claim_type": c.claim_type, "checkworthiness": c.checkworthiness, "checkable": c.checkable,
+                      "not_checkable_reason": c.reason or None, **_quantity_fields(c), **_role_fields(c)}
+                for cid, c in zip(ids, claims, strict=True)}
+        if rows:
+            # Plain INSERT (not OR REPLACE, ~2x slower): the article's claims were deleted above,
+            # and a claim id includes its article id, so no other row can hold one of these ids.
+            con.execute(
+                f"INSERT INTO claims (article_id, {_CLAIM_COLS}, extractor, extractor_version)"
+                f" SELECT ?, {_CLAIM_COLS}, ?, ? FROM {_json_rows(_CLAIM_TYPES)}",
+                [article_id, *extractor, _dumps(list(rows.values()))],
             )
-        for cid, (verdict, cands) in zip(ids, judged, strict=True):
-            record_judgement(con, cid, verdict, cands, judge_version, flag_below, run_id)
+        items = [(cid, v, cands) for cid, (v, cands) in zip(ids, judged, strict=True)]
+        if len(rows) == len(ids):
+            record_judgements(con, items, judge_version, flag_below, run_id)
+        else:  # a repeated claim id (never seen in practice): one judgement after the other, as before
+            for item in items:
+                record_judgements(con, [item], judge_version, flag_below, run_id)
     return ids
 
 
 def record_judgement(
-    con: duckdb.DuckDBPyConnection, cid: str, verdict: Verdict, cands: list[tuple[str, int, float, float, float]],
+    con: duckdb.DuckDBPyConnection, cid: str, verdict: Verdict, cands: Candidates,
     judge_version: str, flag_below: float, run_id: str | None,
 ) -> bool:
     """Replace a claim's candidate matches; append a verdict row only if the judgement changed.
 
     Returns True when a new verdict row was written (so re-runs add no duplicates).
     """
-    con.execute("DELETE FROM matches WHERE claim_id = ?", [cid])
-    if cands:
-        con.executemany(
-            "INSERT OR REPLACE INTO matches (claim_id, statement_id, rank, similarity, dense, lexical, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [[cid, sid, rank, sim, dense, lex, run_id] for sid, rank, sim, dense, lex in cands],
+    return record_judgements(con, [(cid, verdict, cands)], judge_version, flag_below, run_id)[0]
+
+
+_MATCH_TYPES = {"claim_id": "VARCHAR", "statement_id": "VARCHAR", "rank": "INTEGER", "similarity": "DOUBLE",
+                "dense": "DOUBLE", "lexical": "DOUBLE"}
+_VERDICT_TYPES: dict[str, object] = {"ord": "INTEGER", "claim_id": "VARCHAR", "verdict": "VARCHAR", "confidence": "DOUBLE", "flagged": "BOOLEAN",
+                  "explanation": "VARCHAR", "statement_id": "VARCHAR", "similarity": "DOUBLE", "agree": ["VARCHAR"],
+                  "disagree": ["VARCHAR"], "comparisons": "VARCHAR"}
+
+
+def record_judgements(
+    con: duckdb.DuckDBPyConnection, items: Sequence[tuple[str, Verdict, Candidates]],
+    judge_version: str, flag_below: float, run_id: str | None,
+) -> list[bool]:
+    """`record_judgement` for several distinct claims at once, in a constant number of statements.
+
+    For each (claim_id, verdict, candidates): the claim's matches are replaced, and a
+    verdict row is appended unless its latest one has the same verdict, evidence,
+    confidence (to 3 places) and judge version. Returns, per item, whether a row was added.
+    """
+    if not items:
+        return []
+    ids = [cid for cid, _, _ in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("record_judgements needs distinct claim ids")
+    con.execute("DELETE FROM matches WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    # One row per (claim, statement), the last one winning as INSERT OR REPLACE row by row did;
+    # then a plain INSERT, since these claims' matches were just deleted.
+    matches = list({(cid, sid): {"claim_id": cid, "statement_id": sid, "rank": rank, "similarity": sim, "dense": dense,
+                                 "lexical": lex}
+                    for cid, _, cands in items for sid, rank, sim, dense, lex in cands}.values())
+    if matches:
+        con.execute(
+            "INSERT INTO matches (claim_id, statement_id, rank, similarity, dense, lexical, run_id)"
+            f" SELECT claim_id, statement_id, rank, similarity, dense, lexical, ? FROM {_json_rows(_MATCH_TYPES)}",
+            [run_id, _dumps(matches)],
         )
-    ev = verdict.evidence
-    sid = ev.statement_id if ev else None
-    last = con.execute(
-        "SELECT verdict, statement_id, round(confidence, 3), judge_version FROM verdicts WHERE claim_id = ? ORDER BY verdict_id DESC LIMIT 1",
-        [cid],
-    ).fetchone()
-    if last and last[0] == verdict.verdict and last[1] == sid and abs((last[2] or 0) - round(verdict.confidence, 3)) < 1e-9 and last[3] == judge_version:
-        return False
-    comps = [{"field": c.field, "claim": c.claim, "evidence": c.evidence, "agrees": c.agrees} for c in verdict.comparisons]
-    con.execute(
-        "INSERT INTO verdicts (claim_id, run_id, verdict, confidence, flagged, explanation, statement_id, similarity, agree, disagree,"
-        " comparisons, judge_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [cid, run_id, verdict.verdict, verdict.confidence, verdict.flagged(flag_below), verdict.explanation, sid,
-         ev.similarity if ev else None, verdict.agree, verdict.disagree, json.dumps(comps), judge_version],
-    )
-    return True
+    last = {r[0]: r[1:] for r in con.execute(
+        "SELECT claim_id, verdict, statement_id, round(confidence, 3), judge_version FROM verdicts"
+        " WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))"
+        " QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1", [ids]).fetchall()}
+    new, added = [], []
+    for cid, verdict, _ in items:
+        ev = verdict.evidence
+        sid = ev.statement_id if ev else None
+        prev = last.get(cid)
+        if (prev and prev[0] == verdict.verdict and prev[1] == sid and abs((prev[2] or 0) - round(verdict.confidence, 3)) < 1e-9
+                and prev[3] == judge_version):
+            added.append(False)
+            continue
+        added.append(True)
+        comps = [{"field": c.field, "claim": c.claim, "evidence": c.evidence, "agrees": c.agrees} for c in verdict.comparisons]
+        new.append({"ord": len(new), "claim_id": cid, "verdict": verdict.verdict, "confidence": verdict.confidence,
+                    "flagged": verdict.flagged(flag_below), "explanation": verdict.explanation, "statement_id": sid,
+                    "similarity": ev.similarity if ev else None, "agree": verdict.agree, "disagree": verdict.disagree,
+                    "comparisons": json.dumps(comps)})
+    if new:
+        # ORDER BY ord: verdict ids are handed out in claim order, as one INSERT per claim did.
+        con.execute(
+            "INSERT INTO verdicts (claim_id, run_id, verdict, confidence, flagged, explanation, statement_id, similarity, agree,"
+            " disagree, comparisons, judge_version) SELECT claim_id, ?, verdict, confidence, flagged, explanation, statement_id,"
+            f" similarity, agree, disagree, comparisons::JSON, ? FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
+            [run_id, judge_version, _dumps(new)],
+        )
+    return added
 
 
 # --- runs -----------------------------------------------------------------------------

@@ -119,3 +119,50 @@ def test_runs_are_recorded_and_a_failed_run_says_so(settings, prefect_harness, t
     assert rows[2][2:] == (1, 10, 0)
     run_ids = {r[0] for r in verdict_run}
     assert len(run_ids) == 1 and run_ids == {_one(db, "SELECT run_id FROM runs WHERE status = 'completed' AND kind = 'check'")}
+
+
+def test_cli_rerun_of_unchanged_inputs_starts_no_flow(settings, prefect_harness, tmp_path, monkeypatch, capsys):
+    """`claimdesk check` / `sources add` of unchanged inputs answers from the content hashes
+    alone: the usual summary and exit status, a `runs` row, and no Prefect flow (whose
+    start-up is most of a re-run's time). One changed file, or --force, runs the flow."""
+    from flows.cli import main
+
+    db = str(settings.resolve(settings.database))
+    inbox = tmp_path / "articles"
+    inbox.mkdir()
+    for n in range(2):
+        shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", inbox / f"copy-{n}.txt")
+    (inbox / "empty.txt").write_text("")
+    assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--quiet"]) == 0
+    assert main(["--db", db, "check", str(inbox), "--quiet"]) == 1  # empty.txt is unreadable
+    capsys.readouterr()
+
+    started: list[str] = []
+
+    def no_flow(*_a: object, **_k: object) -> None:
+        started.append("flow")
+        raise AssertionError("a flow was started for unchanged inputs")
+
+    monkeypatch.setattr(flows, "check_articles", no_flow)
+    monkeypatch.setattr(flows, "index_sources", no_flow)
+    _no_model_work(monkeypatch)
+    assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--quiet"]) == 0
+    assert "sources: 0 indexed, 2 unchanged, 0 failed; 0 statements" in capsys.readouterr().out
+    assert main(["--db", db, "check", str(inbox)]) == 1
+    out, err = capsys.readouterr()
+    assert "articles: 0 checked, 2 unchanged, 1 failed; 0 claims" in out, out
+    assert "claimdesk: skipped" in err and "empty.txt" in err and "2 unchanged, skipped" in err, err
+    assert started == []
+    con = duckdb.connect(db, read_only=True)
+    rows = con.execute("SELECT kind, status, n_inputs, n_errors, details->>'prefect_flow_run_id' FROM runs ORDER BY started_at"
+                       ).fetchall()
+    con.close()
+    assert rows[-2:] == [("sources", "completed", 2, 0, None), ("check", "completed", 2, 1, None)], rows
+
+    # --force, or one changed file, goes to the flow.
+    with pytest.raises(AssertionError, match="a flow was started"):
+        main(["--db", db, "check", str(inbox), "--force", "--quiet"])
+    (inbox / "copy-1.txt").write_text((inbox / "copy-1.txt").read_text() + "\nOne more paragraph.\n")
+    with pytest.raises(AssertionError, match="a flow was started"):
+        main(["--db", db, "check", str(inbox), "--quiet"])
+    assert started == ["flow", "flow"]

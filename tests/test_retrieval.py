@@ -158,3 +158,91 @@ def test_paraphrase_ranks_first_with_real_embedder() -> None:
     assert vecs.dtype == np.float32
     ranked = rank_candidates(vecs[-1:], vecs[:-1], [claim], BM25(statements), k=3, lexical_weight=0.3)
     assert ranked[0][0][0] == 1
+
+
+# ----------------------------------------------------------------------------- approximate search
+
+
+def _corpus(n: int, dim: int = 32, seed: int = 1) -> tuple[np.ndarray, list[str]]:
+    rng = np.random.default_rng(seed)
+    vecs = rng.normal(size=(n, dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    words = ["survey", "bookings", "teens", "budget", "prices", "surgeons", "hours", "percent", "members", "council"]
+    texts = [f"{words[i % 10]} {words[(i * 7) % 10]} {i % 97}% in {2000 + i % 23}" for i in range(n)]
+    return vecs, texts
+
+
+@pytest.mark.skipif(importlib.util.find_spec("hnswlib") is None, reason="hnswlib (the `ann` extra) not installed")
+def test_approximate_search_matches_exact_when_candidates_cover_the_corpus() -> None:
+    """With every statement a candidate, the approximate path scores exactly what the exact one does."""
+    from sources.retrieve import ANN_CANDIDATES, AnnIndex
+
+    vecs, texts = _corpus(min(150, ANN_CANDIDATES))
+    claims = vecs[[3, 40, 99]] + 0.05
+    claims /= np.linalg.norm(claims, axis=1, keepdims=True)
+    queries = [texts[3], "teens hours 12%", texts[99]]
+    bm25 = BM25(texts)
+    ann = AnnIndex.build(vecs, threads=1)
+    assert ann is not None
+    exact = rank_candidates(claims, vecs, queries, bm25, k=5, lexical_weight=0.3)
+    approx = rank_candidates(claims, vecs, queries, bm25, k=5, lexical_weight=0.3, ann=ann)
+    for e, a in zip(exact, approx, strict=True):
+        assert [x[0] for x in a] == [x[0] for x in e]
+        np.testing.assert_allclose([x[1:] for x in a], [x[1:] for x in e], atol=1e-5)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("hnswlib") is None, reason="hnswlib (the `ann` extra) not installed")
+def test_approximate_search_scores_only_candidates_and_finds_the_neighbours() -> None:
+    from sources.retrieve import AnnIndex
+
+    vecs, texts = _corpus(3000)
+    rng = np.random.default_rng(7)
+    targets = rng.choice(3000, size=20, replace=False)
+    claims = vecs[targets] + rng.normal(scale=0.05, size=(20, vecs.shape[1])).astype(np.float32)
+    claims /= np.linalg.norm(claims, axis=1, keepdims=True)
+    queries = [texts[t] for t in targets]
+    bm25 = BM25(texts)
+    scored: list[int] = []
+    real = bm25.scores_of
+    bm25.scores_of = lambda q, docs: scored.append(len(docs)) or real(q, docs)  # type: ignore[method-assign]
+    bm25.scores_many = None  # type: ignore[assignment]  # the whole-corpus path must not run
+    ann = AnnIndex.build(vecs, threads=1)
+    assert ann is not None
+    out = rank_candidates(claims, vecs, queries, bm25, k=5, lexical_weight=0.3, ann=ann)
+    assert all(n <= 200 for n in scored) and len(scored) == 20
+    assert sum(r[0][0] == t for r, t in zip(out, targets, strict=True)) >= 19
+
+
+def test_without_hnswlib_the_index_is_none_and_search_stays_exact(monkeypatch) -> None:
+    import builtins
+
+    from sources.retrieve import AnnIndex
+
+    real_import = builtins.__import__
+
+    def no_hnswlib(name: str, *a: object, **k: object) -> object:
+        if name == "hnswlib":
+            raise ImportError("No module named 'hnswlib'")
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_hnswlib)
+    vecs, _ = _corpus(10)
+    assert AnnIndex.build(vecs) is None
+
+
+def test_statement_index_uses_ann_from_the_configured_size(monkeypatch, settings) -> None:
+    """`retrieval.ann_min_statements` decides; below it (the default, 50,000) no index is built."""
+    import dataclasses
+    import types
+
+    from claimdesk.settings import RetrievalSettings
+    from flows import pipeline
+
+    built: list[int] = []
+    monkeypatch.setattr(pipeline.AnnIndex, "build", classmethod(lambda cls, v, threads=None: built.append(len(v)) or "ann"))
+    monkeypatch.setattr(pipeline.reads, "load_statements", lambda con: [types.SimpleNamespace(text=f"s{i}") for i in range(3)])
+    monkeypatch.setattr(pipeline, "embed_cached", lambda texts, s, db: np.zeros((len(texts), 4), np.float32))
+    db = str(settings.resolve(settings.database))
+    assert pipeline.StatementIndex.load(settings, db).ann is None and built == []
+    small = dataclasses.replace(settings, retrieval=RetrievalSettings(ann_min_statements=3))
+    assert pipeline.StatementIndex.load(small, db).ann == "ann" and built == [3]
