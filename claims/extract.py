@@ -62,6 +62,18 @@ _FILLER = r"(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\
 _CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLER}$", re.I)
 _CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|growth|gain|loss)\s+of\s+{_FILLER}$", re.I)
 _BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+(?:it|there|they)\s+(?:was|were)|versus|from)\b", re.I)
+# "$457 billion, or 9 percent, lower than in 2022", "2% above the pre-pandemic level":
+# a figure followed by a comparative is the size of a change, whatever its unit.
+_COMPARATIVE_AFTER = re.compile(
+    r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?P<dir>higher|lower|more|less|fewer|greater|smaller|bigger|larger|above|below|warmer|hotter|colder|cooler)"
+    r"\s+(?:than|on|from|the|its|their|a|last)", re.I)
+_COMPARATIVE_UP = {"higher", "more", "greater", "bigger", "larger", "above", "warmer", "hotter"}
+
+
+def _comparative_after(after: str) -> tuple[str, str] | None:
+    m = _COMPARATIVE_AFTER.match(after)
+    return ("change", "up" if m.group("dir").lower() in _COMPARATIVE_UP else "down") if m else None
+_MONEY_MOVED_BEFORE = re.compile(rf"\b(?P<dir>lost|shed|gained|added|wiped|knocked)\s+(?:off\s+)?{_FILLER}$", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
 _RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth\s+rate|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
@@ -76,7 +88,10 @@ _POP_STOP = re.compile(
 )
 _GEO = {
     "us": "US", "u.s.": "US", "u.s": "US", "usa": "US", "america": "US", "american": "US", "americans": "US",
-    "united states": "US", "uk": "UK", "u.k.": "UK", "britain": "UK", "british": "UK", "britons": "UK", "england": "UK",
+    "united states": "US", "uk": "UK", "u.k.": "UK", "united kingdom": "UK", "british": "UK", "britons": "UK",
+    # Census and road statistics are published for parts of the UK: "the UK" is not "England and Wales".
+    "britain": "GB", "great britain": "GB", "england": "ENG", "wales": "WAL", "scotland": "SCO",
+    "northern ireland": "NI",
     "eu": "EU", "europe": "EU", "european": "EU", "europeans": "EU", "worldwide": "WORLD", "global": "WORLD",
     "globally": "WORLD", "world": "WORLD", "world's": "WORLD", "canada": "CA", "canadian": "CA", "canadians": "CA",
     "australia": "AU", "australian": "AU", "australians": "AU", "china": "CN", "chinese": "CN", "india": "IN",
@@ -224,7 +239,8 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     last_attr: str | None = context.attribution
     last_period: str | None = context.period
     for sent in sentences:
-        attribution = context.attribution or _attribution(sent)
+        own_attribution = _attribution(sent)
+        attribution = context.attribution or own_attribution
         anaphoric = bool(_ANAPHORA.search(sent.text)) or bool(re.search(r"\balso\b", sent.text))
         if attribution is None or _ANAPHORA.fullmatch(attribution.strip()) or _GENERIC_SOURCE.fullmatch(attribution.strip()):
             attribution = last_attr if anaphoric or context.attribution else None
@@ -236,7 +252,7 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             clause = sent.text[a:b]
             baseline = _BASELINE_CLAUSE.match(clause)
             period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
-                      or (last_period if anaphoric else None) or context.period)
+                      or _when_year(sent.text, q.start) or (last_period if anaphoric else None) or context.period)
             measure, direction = _measure(sent.text, q)
             # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
             if k > 0 and re.match(r"^[\s,]*or\s", clause) and claims and measure in ("level", "count"):
@@ -267,9 +283,24 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             ))
         if attribution and not sent.in_quote:
             last_attr = attribution
-        if sent_years and not sent.in_quote:
-            last_period = sent_years[-1]
+        if own_attribution and not sent.in_quote:
+            # "That same survey found…" inherits the period of the sentence that named the
+            # source, not of the last year mentioned ("In 2021, when teachers…" is an aside).
+            main_years = _years(_COMPARISON_YEAR.sub(" ", sent.text))
+            last_period = main_years[0] if main_years else None
     return claims
+
+
+_WHEN_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d),?\s+when\b")
+
+
+def _when_year(sentence: str, start: int) -> str | None:
+    """'…from 1969, when Gallup first asked and only 21% favoured it': the figure is 1969's."""
+    found = [m for m in _WHEN_YEAR.finditer(sentence, 0, start)]
+    if not found:
+        return None
+    last = found[-1]
+    return None if _years(sentence[last.end():start]) else last.group("y")
 
 
 _FUNCTION_WORDS = {
@@ -420,6 +451,9 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         return "rank", None
     if q.kind == "multiple":
         return "multiple", _direction(q.text)
+    compared = _comparative_after(after)
+    if compared:
+        return ("change_points", compared[1]) if q.unit == "points" else compared
     if q.unit == "points":
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
         return ("change_points", _direction(m.group("dir"))) if m else ("level", None)
@@ -440,7 +474,14 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         return "level", (_direction(m.group("dir")) if m else None)
     if q.unit.startswith("currency"):
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
-        return ("change", _direction(m.group("dir"))) if m and re.search(r"\bby\s", before[-20:] + " ") else ("amount", None)
+        if m and re.search(r"\bby\s", before[-20:] + " "):
+            return "change", _direction(m.group("dir"))
+        # "a fall of $547 billion", "the average home lost about £7,500": money moved.
+        m = _CHANGE_NOUN_BEFORE.search(before) or _MONEY_MOVED_BEFORE.search(before)
+        return ("change", _direction(m.group("dir"))) if m else ("amount", None)
+    if q.unit.startswith("per "):
+        m = _TO_LEVEL_BEFORE.search(before)
+        return "level", (_direction(m.group("dir")) if m else None)  # a rate: "6.3 per 100,000"
     if q.unit in ("hours", "minutes", "days", "weeks", "months", "years", "km", "miles", "kg", "degrees", "litres", "tonnes"):
         return "level", None
     m = _CHANGE_VERB_BEFORE.search(before)
@@ -480,7 +521,7 @@ def _direction(word: str) -> str | None:
     w = word.lower()
     if re.fullmatch(_UP, w) or w in ("doubled", "tripled", "quadrupled", "twice") or "times" in w or "fold" in w:
         return "up"
-    if re.fullmatch(_DOWN, w) or w == "halved":
+    if re.fullmatch(_DOWN, w) or w in ("halved", "wiped", "knocked"):
         return "down"
     return None
 
@@ -559,6 +600,24 @@ def geo_codes(text: str | None) -> set[str]:
         if re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", low):
             codes.add(code)
     return codes
+
+
+# Geography only counts on the claim's own side: "according to the UK's statistics office"
+# names a source, "than in Britain" a comparison.
+_NOT_SCOPE = re.compile(r"\baccording\s+to\b[^,;]*[,;]?|\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+[^,;]*", re.I)
+
+
+def claim_geo_codes(text: str) -> set[str]:
+    """Places the claim itself is about, from its wording (not its source or comparisons)."""
+    said = list(_SAID.finditer(text))
+    if said:
+        text = text[said[-1].end():]
+    return geo_codes(_NOT_SCOPE.sub(" ", text))
+
+
+def geo_overlap(claimed: set[str], found: set[str]) -> bool:
+    """Colloquial "Britain" covers UK figures; a claim about "the UK" is not covered by Great Britain's."""
+    return bool(claimed & found) or ("GB" in claimed and "UK" in found)
 
 
 def population_head(text: str | None) -> str | None:

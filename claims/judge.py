@@ -13,7 +13,15 @@ import math
 import re
 from dataclasses import dataclass
 
-from claims.extract import SUBGROUP_HEADS, attribution_aliases, geo_codes, is_generic_head, population_head
+from claims.extract import (
+    SUBGROUP_HEADS,
+    attribution_aliases,
+    claim_geo_codes,
+    geo_codes,
+    geo_overlap,
+    is_generic_head,
+    population_head,
+)
 from claims.model import Claim, Evidence, FieldComparison, Quantity, Verdict
 from claims.quantities import interval_contains, intervals_overlap
 
@@ -93,8 +101,8 @@ def compare_population(c: Claim, f: Claim) -> bool | None:
     A generic word on either side ('members', 'respondents') defers to the source's
     framing: a survey's 'members' are the surgeons it surveyed.
     """
-    cg, fg = geo_codes(c.population) | geo_codes(c.subject), geo_codes(f.population)
-    if cg and fg and not (cg & fg):
+    cg, fg = geo_codes(c.population) | geo_codes(c.subject) | claim_geo_codes(c.text), geo_codes(f.population) | claim_geo_codes(f.text)
+    if cg and fg and not geo_overlap(cg, fg):
         return False
     if "WORLD" in cg and fg and "WORLD" not in fg:
         return False
