@@ -66,7 +66,7 @@ _BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s
 # a figure followed by a comparative is the size of a change, whatever its unit.
 _COMPARATIVE_AFTER = re.compile(
     r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?P<dir>higher|lower|more|less|fewer|greater|smaller|bigger|larger|above|below|warmer|hotter|colder|cooler)"
-    r"\s+(?:than|on|from|the|its|their|a|last)", re.I)
+    r"\s+(?:than|on|from|the|its|their|a|last|pre-|(?:19|20)\d\d\b)", re.I)
 _COMPARATIVE_UP = {"higher", "more", "greater", "bigger", "larger", "above", "warmer", "hotter"}
 
 
@@ -253,6 +253,8 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             baseline = _BASELINE_CLAUSE.match(clause)
             period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
                       or _when_year(sent.text, q.start) or (last_period if anaphoric else None) or context.period)
+            if _RELATIVE_TIME.search(clause) and not _years(_COMPARISON_YEAR.sub(" ", clause)):
+                period = None  # "last year": we do not know which year, so no period to compare
             measure, direction = _measure(sent.text, q)
             # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
             if k > 0 and re.match(r"^[\s,]*or\s", clause) and claims and measure in ("level", "count"):
@@ -417,7 +419,13 @@ def _years(text: str) -> list[str]:
     return out
 
 
-_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+_COMPARISON_YEAR = re.compile(
+    r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b"
+    # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
+    r"|\b(?:19|20)\d\d(?:\s?[-–]\s?\d{2,4})?\s+(?:levels?|figures?|peak|average|baseline|total)\b"
+    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:19|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+# "last year", "a year earlier": relative to a publication date the article does not give.
+_RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 
 
 @lru_cache(maxsize=16)
@@ -431,7 +439,7 @@ def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str |
     ys = _years(_COMPARISON_YEAR.sub(" ", clause))
     if ys:
         return ys[0]
-    if _years(clause):
+    if _years(clause) or _RELATIVE_TIME.search(clause):
         return None
     if len(sent_years) == 1 and not _has_comparison_year(sentence):
         return sent_years[0]
@@ -586,7 +594,8 @@ def _attribution(sent: Sentence) -> str | None:
             # An attribution names someone: a capitalised name or acronym, not "their populations".
             if who and re.match(r"[A-Z]", who) and who.lower() not in _GEO and who.lower() not in _DEMONYMS and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
                 return who
-    return sent.orgs[0] if sent.orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
+    orgs = [o for o in sent.orgs if o.lower() not in _GEO and o.lower() not in _DEMONYMS]
+    return orgs[0] if orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
 
 
 # --- comparisons used by the judge ----------------------------------------------------
@@ -661,5 +670,7 @@ def attribution_aliases(text: str | None) -> set[str]:
         aliases.add("".join(w[0] for w in caps).lower())
     stop = {"the", "of", "and", "for", "in", "on", "a", "an", "survey", "report", "study", "poll", "annual", "data",
             "same", "that", "this", "new", "research", "center", "centre", "institute", "national", "american", "association", "academy"}
-    aliases |= {w.lower().strip(".") for w in words if w.lower() not in stop and len(w) > 2 and not w.isdigit()}
+    # "the Paris-based agency's outlook" names the International Energy Agency (Paris) too.
+    parts = {p for w in words for p in re.split(r"[-]", re.sub(r"['’]s$", "", w.lower().strip(".")))}
+    aliases |= {p for p in parts if p not in stop | {"based"} and len(p) > 2 and not p.isdigit()}
     return aliases
