@@ -422,8 +422,8 @@ def _years(text: str) -> list[str]:
 _COMPARISON_YEAR = re.compile(
     r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b"
     # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
-    r"|\b(?:19|20)\d\d(?:\s?[-–]\s?\d{2,4})?\s+(?:levels?|figures?|peak|average|baseline|total)\b"
-    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:19|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+    r"|\b(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\s+(?:levels?|figures?|peak|average|baseline|total)\b"
+    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b", re.I)
 # "last year", "a year earlier": relative to a publication date the article does not give.
 _RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 
@@ -650,6 +650,23 @@ def population_head(text: str | None) -> str | None:
     elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:
         head = head[:-1]
     return head
+
+
+# Groups of people a survey or statistic can be "of". Two different heads only disagree
+# when both are people ("teens" vs "adults"); "market" vs "cars" says nothing.
+_PERSON_HEADS = SUBGROUP_HEADS | _COLLECTIVE | {
+    "adult", "american", "briton", "european", "canadian", "australian", "resident", "citizen", "household", "family",
+    "employee", "owner", "homeowner", "renter", "tenant", "driver", "passenger", "customer", "consumer", "buyer", "shopper",
+    "applicant", "graduate", "pupil", "teacher", "physician", "smoker", "reader", "viewer", "listener", "investor",
+    "migrant", "immigrant", "refugee", "asylum", "individual", "person", "people", "member", "respondent", "participant",
+    "voter", "taxpayer", "borrower", "saver", "traveller", "traveler", "tourist", "visitor", "nurse", "doctor", "surgeon",
+    "worker", "parent", "patient", "user", "retiree", "senior", "girl", "boy", "teen", "student", "child", "baby", "infant",
+    "pensioner", "veteran", "farmer", "officer", "manager", "executive", "entrepreneur", "professional", "youngster",
+}
+
+
+def is_person_head(head: str | None) -> bool:
+    return head is not None and (head in _PERSON_HEADS or head.endswith(("ist", "ian")))
 
 
 def is_generic_head(head: str | None) -> bool:

@@ -20,6 +20,7 @@ from claims.extract import (
     geo_codes,
     geo_overlap,
     is_generic_head,
+    is_person_head,
     population_head,
 )
 from claims.model import Claim, Evidence, FieldComparison, Quantity, Verdict
@@ -68,7 +69,22 @@ def values_match(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
     """
     if unit_family(c.unit) != unit_family(f.unit) and {unit_family(c.unit), unit_family(f.unit)} != {"count", "percent"}:
         return False
+    if (c.low, c.high) == (f.low, f.high):
+        return True  # "more than 40%" and "more than 40%": the same words for the same figure
     return interval_contains(c, f.value, rel_tol) or (_bounded(f) and interval_contains(f, c.value, rel_tol))
+
+
+def values_same_figure(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
+    """The claim repeats the source's figure, not merely a compatible one.
+
+    "Misrepresented" means the same number put to a different use; "more than 40%" fits
+    a share of 95%, but a reader would not call 95% "the same figure".
+    """
+    if not values_match(c, f, rel_tol):
+        return False
+    if _bounded(c) or (c.low, c.high) == (f.low, f.high):
+        return True
+    return abs(f.value - c.value) <= 0.1 * abs(c.value) + 1e-9
 
 
 def values_conflict(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
@@ -112,7 +128,7 @@ def compare_population(c: Claim, f: Claim) -> bool | None:
     if is_generic_head(ch) or is_generic_head(fh):
         return None if (ch is None or fh is None) else True
     if ch != fh:
-        return False
+        return False if is_person_head(ch) and is_person_head(fh) else None
     if c.population and c.population.lower().startswith(("all ", "every ")):
         extra = set(f.population.lower().split()) - set(c.population.lower().split())
         if extra - {"surveyed", "polled", "the", "of"}:
@@ -138,7 +154,8 @@ def compare_attribution(c: Claim, f: Claim) -> bool | None:
     ca, fa = attribution_aliases(c.attribution), attribution_aliases(f.attribution)
     if not ca or not fa:
         return None
-    return bool(ca & fa)
+    # "the Fed" for the Federal Reserve: a short form that starts a word of the full name.
+    return bool(ca & fa) or any(len(a) >= 3 and b.startswith(a) for a in ca for b in fa)
 
 
 def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0) -> tuple[FieldComparison, ...]:
@@ -234,7 +251,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = Thresholds()
         if by["value"]:
             if by["direction"] is False and not measure_conflict and ev.similarity >= t.contradicted_similarity:
                 scored["contradicted"].append((ev.similarity, ev, comps))
-            elif (measure_conflict or others_conflict) and ev.similarity >= t.misrepresented_similarity:
+            elif ((measure_conflict or others_conflict) and ev.similarity >= t.misrepresented_similarity
+                  and values_same_figure(claim.quantity, f.quantity, t.relative_tolerance)):
                 scored["misrepresented"].append((ev.similarity, ev, comps))
             elif not measure_conflict and not others_conflict and by["direction"] is not False and ev.similarity >= t.supported_similarity:
                 scored["supported"].append((ev.similarity, ev, comps))
