@@ -65,7 +65,7 @@ _BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s
 # "$457 billion, or 9 percent, lower than in 2022", "2% above the pre-pandemic level":
 # a figure followed by a comparative is the size of a change, whatever its unit.
 _COMPARATIVE_AFTER = re.compile(
-    r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?P<dir>higher|lower|more|less|fewer|greater|smaller|bigger|larger|above|below|warmer|hotter|colder|cooler)"
+    r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?:degrees?\s+(?:celsius|fahrenheit)\s+|[°º]?\s?[CF]\s+)?(?P<dir>higher|lower|more|less|fewer|greater|smaller|bigger|larger|above|below|warmer|hotter|colder|cooler)"
     r"\s+(?:than|on|from|the|its|their|a|last|pre-|(?:19|20)\d\d\b)", re.I)
 _COMPARATIVE_UP = {"higher", "more", "greater", "bigger", "larger", "above", "warmer", "hotter"}
 
@@ -315,6 +315,11 @@ _FUNCTION_WORDS = {
 _DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
 
 
+_STATED_VALUE_BEFORE = re.compile(
+    r"\b(?:was|were|is|are|stood\s+at|reached|totall?ed|averaged|to|from)\s+(?:about|around|nearly|almost|some|roughly|just\s+)?$", re.I)
+_MEASURE_NOUN = re.compile(r"\b(?:number|average|total|median|mean|count|score|rate|index|tally)\b", re.I)
+
+
 def _is_statistic(sentence: str, q: Quantity) -> bool:
     """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...").
 
@@ -326,6 +331,9 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
         return False  # "381 crimes for every 100,000 residents": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
+    before = sentence[max(0, q.start - _TAIL): q.start]
+    if _STATED_VALUE_BEFORE.search(before) and _MEASURE_NOUN.search(before):
+        return True  # "The average number of people per boat was 49", "up from 41"
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
         word = re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?([A-Za-z][a-z-]+)", after).group(1).lower()

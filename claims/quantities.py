@@ -72,6 +72,7 @@ _FRACTION_WORDS = {
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
     "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD",
+    "USD": "USD", "GBP": "GBP", "EUR": "EUR",  # "USD 1.4 trillion": the ISO code as a prefix (UN, IMF style)
 }
 _CURRENCY_WORDS = {
     "dollars": "USD", "dollar": "USD", "usd": "USD", "pounds": "GBP", "pound": "GBP",
@@ -141,7 +142,7 @@ def _scale_re(name: str, cur: str) -> str:
     return rf"(?:\s?(?P<{name}>{_SCALE_WORDS})\b|(?P<{name}1>[kKmMbB]|(?({cur})[tT]|(?!)))\b)"
 
 
-_CUR_PREFIX = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹)"
+_CUR_PREFIX = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹|(?:USD|GBP|EUR)(?=\s?\d))"
 _PCT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|pc\b)"
 _POINT_NOUNS = r"(?:lead|gap|swing|drop|fall|rise|increase|decrease|margin|advantage|deficit|jump|decline|cut|hike)"
 _POINTS = (
