@@ -71,6 +71,8 @@ def values_match(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
         return False
     if (c.low, c.high) == (f.low, f.high):
         return True  # "more than 40%" and "more than 40%": the same words for the same figure
+    if c.hedge and f.hedge and _bounded(c) and _bounded(f) and intervals_overlap(c, f, rel_tol):
+        return True  # "almost one in five" and "around 18%": two approximations of one figure
     return interval_contains(c, f.value, rel_tol) or (_bounded(f) and interval_contains(f, c.value, rel_tol))
 
 
