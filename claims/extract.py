@@ -124,6 +124,12 @@ _GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|re
 _YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
 _PERSONAL_INTENT = re.compile(r"\b(?:she|he|I|we|they)\s+(?:plans?|intends?|wants?|hopes?|means?)\s+to\b", re.I)
+_FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|[Mm]y|[Mm]e|[Mm]ine)\b")
+# Who speaks for an institution: their quoted figures are public claims.
+_OFFICIAL_SPEAKER = re.compile(
+    r"\b(?:minister|secretary|senator|congress(?:man|woman)|president|prime\s+minister|chancellor|governor|mayor|"
+    r"official|spokes(?:man|woman|person)|chief\s+executive|ceo|chair(?:man|woman)?|MP|lawmaker|legislator|"
+    r"representative|commissioner|director|head\s+of|leader|candidate)s?\b", re.I)
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
 
 
@@ -316,8 +322,10 @@ _DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|with
 
 
 _STATED_VALUE_BEFORE = re.compile(
-    r"\b(?:was|were|is|are|stood\s+at|reached|totall?ed|averaged|to|from)\s+(?:about|around|nearly|almost|some|roughly|just\s+)?$", re.I)
+    r"\b(?:was|were|is|are|stood\s+at|reached|totall?ed|averaged|to|from|of)\s+(?:about|around|nearly|almost|some|roughly|just\s+)?$"
+    r"|\b(?:score|rate|total|average|number|index|tally)\s*,\s*$", re.I)
 _MEASURE_NOUN = re.compile(r"\b(?:number|average|total|median|mean|count|score|rate|index|tally)\b", re.I)
+_SCORED_BEFORE = re.compile(r"\b(?:scored|scores|scoring)\s+(?:an?\s+average\s+of\s+|about\s+|around\s+|just\s+)?$", re.I)
 
 
 def _is_statistic(sentence: str, q: Quantity) -> bool:
@@ -332,7 +340,7 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
     before = sentence[max(0, q.start - _TAIL): q.start]
-    if _STATED_VALUE_BEFORE.search(before) and _MEASURE_NOUN.search(before):
+    if (_STATED_VALUE_BEFORE.search(before) and _MEASURE_NOUN.search(before)) or _SCORED_BEFORE.search(before):
         return True  # "The average number of people per boat was 49", "up from 41"
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
@@ -345,6 +353,10 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
     if q.vague:
         return False, f"vague quantity ('{q.text}')"
     if in_quote:
+        # A quoted official's figure ("We have halved the number…", "Only 63% of Americans…")
+        # is the claim a fact-checker most wants; a quoted personal account is not a statistic.
+        if _OFFICIAL_SPEAKER.search(sent.text) and not _FIRST_PERSON_SINGULAR.search(sent.text):
+            return True, ""
         return False, "inside a quotation: opinion or personal experience"
     personal = _personal_reason(sent.text)
     if personal:

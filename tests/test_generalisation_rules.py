@@ -124,3 +124,20 @@ def test_identical_and_overlapping_hedges_match():
     assert values_match(a, a)
     [almost], [around] = find_quantities("almost one in five"), find_quantities("around 18%")
     assert values_match(almost, around)
+
+
+def test_an_officials_quoted_figure_is_checkable_a_personal_one_is_not(nlp):
+    official = claims_of('"We have halved the number of people coming here in small boats," the immigration minister told MPs.', nlp)
+    assert official and official[0].checkable
+    senator = claims_of('"Only 63% of Americans could pay a $400 bill in cash," a Democratic senator said.', nlp)
+    assert senator[0].checkable
+    personal = claims_of('"We\'ve viewed about 40 houses since the spring," said Sarah, a buyer in Leeds.', nlp)
+    assert personal and not personal[0].checkable
+    mine = claims_of('"My feed is about 90 percent ads now," the senator said.', nlp)
+    assert not mine[0].checkable
+
+
+def test_scores_stated_bare_are_statistics(nlp):
+    assert [c.quantity.value for c in claims_of("In the United States, students scored 465 in maths.", nlp)] == [465]
+    assert [c.quantity.value for c in claims_of("Their reading score, 504, was also below the average.", nlp)] == [504]
+    assert [c.quantity.value for c in claims_of("The global average maths score of 472 was a warning.", nlp)] == [472]
