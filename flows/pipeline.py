@@ -8,6 +8,8 @@ between them.
 
 from __future__ import annotations
 
+import re
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,7 +171,17 @@ def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
     """The whole sentence when it carries one claim (its topic may sit outside the clause:
     "..., according to 79% of members"); the clause when the sentence holds several."""
     siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
-    return claim.sentence if siblings == 1 else claim.text
+    text = claim.sentence if siblings == 1 else claim.text
+    if _ANAPHORIC_START.match(claim.sentence):
+        # "That was a fall of 36%": what fell is in the sentence before; without it the
+        # embedding only knows "a fall".
+        before = [c.sentence for c in claims if c.sentence_end <= claim.sentence_start]
+        if before:
+            text = before[-1] + " " + text
+    return text
+
+
+_ANAPHORIC_START = re.compile(r"^\W*(?:That|This|It|These|Those|The\s+(?:figure|number|total|rise|fall|increase|drop|decline))\s+(?:was|is|were|are|represents?|marks?|means?|leaves?)\b")
 
 
 def judge_claims(claims: list[Claim], settings: Settings, index: StatementIndex, db_path: str
