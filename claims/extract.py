@@ -96,6 +96,17 @@ _GEO = {
     "globally": "WORLD", "world": "WORLD", "world's": "WORLD", "canada": "CA", "canadian": "CA", "canadians": "CA",
     "australia": "AU", "australian": "AU", "australians": "AU", "china": "CN", "chinese": "CN", "india": "IN",
     "indian": "IN", "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "japan": "JP", "japanese": "JP",
+    "norway": "NO", "norwegian": "NO", "sweden": "SE", "swedish": "SE", "denmark": "DK", "danish": "DK",
+    "finland": "FI", "finnish": "FI", "iceland": "IS", "ireland": "IE", "irish": "IE", "netherlands": "NL", "dutch": "NL",
+    "belgium": "BE", "belgian": "BE", "switzerland": "CH", "swiss": "CH", "austria": "AT", "austrian": "AT",
+    "italy": "IT", "italian": "IT", "spain": "ES", "spanish": "ES", "portugal": "PT", "portuguese": "PT",
+    "greece": "GR", "greek": "GR", "poland": "PL", "polish": "PL", "ukraine": "UA", "ukrainian": "UA",
+    "russia": "RU", "russian": "RU", "turkey": "TR", "turkish": "TR", "israel": "IL", "israeli": "IL",
+    "saudi arabia": "SA", "iran": "IR", "iraq": "IQ", "egypt": "EG", "nigeria": "NG", "south africa": "ZA",
+    "kenya": "KE", "brazil": "BR", "brazilian": "BR", "mexico": "MX", "mexican": "MX", "argentina": "AR",
+    "chile": "CL", "colombia": "CO", "singapore": "SG", "south korea": "KR", "korea": "KR", "korean": "KR",
+    "taiwan": "TW", "hong kong": "HK", "indonesia": "ID", "vietnam": "VN", "thailand": "TH", "philippines": "PH",
+    "pakistan": "PK", "bangladesh": "BD", "new zealand": "NZ", "albania": "AL", "estonia": "EE",
 }
 _GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "those", "one",
                   "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}

@@ -67,7 +67,8 @@ def values_match(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
     'nearly 80%' vs 78%: 78 in [75, 80) -> match. '58%' vs 'more than 10%': the source's
     figure is only a bound, so 58 fitting (10, 100] is not a match.
     """
-    if unit_family(c.unit) != unit_family(f.unit) and {unit_family(c.unit), unit_family(f.unit)} != {"count", "percent"}:
+    if unit_family(c.unit) != unit_family(f.unit) and {unit_family(c.unit), unit_family(f.unit)} not in (
+            {"count", "percent"}, {"count", "points"}):
         return False
     if (c.low, c.high) == (f.low, f.high):
         return True  # "more than 40%" and "more than 40%": the same words for the same figure
@@ -91,7 +92,8 @@ def values_same_figure(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
 
 def values_conflict(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
     """No value both figures allow: '28%' vs '18%', 'nearly 80%' vs '83%'."""
-    return unit_family(c.unit) == unit_family(f.unit) and not intervals_overlap(c, f, rel_tol)
+    families = {unit_family(c.unit), unit_family(f.unit)}
+    return (len(families) == 1 or families == {"count", "points"}) and not intervals_overlap(c, f, rel_tol)
 
 
 def compare_measure(c: Claim, f: Claim) -> bool | None:
@@ -104,6 +106,8 @@ def compare_measure(c: Claim, f: Claim) -> bool | None:
 def compare_unit(c: Claim, f: Claim) -> bool | None:
     if c.quantity is None or f.quantity is None:
         return None
+    if {unit_family(c.unit), unit_family(f.unit)} == {"count", "points"}:
+        return None  # "scored 465" and "465 score points": a bare number names no unit
     return unit_family(c.unit) == unit_family(f.unit)
 
 

@@ -553,6 +553,10 @@ def find_quantities(text: str) -> list[Quantity]:
         q, nxt = _from_match(text, m)
         pos = max(nxt, m.start() + 1)
         if q is not None:
+            flow = _PER_TIME.match(text, q.end) if q.unit in _FLOW_UNITS else None
+            if flow:
+                # "12.9 million barrels a day" is a flow; "12.9 million barrels last year" a total.
+                q = replace(q, unit=f"{q.unit}/{flow.group('per').lower()}")
             rate = _PER_DENOMINATOR.match(text, q.end) if q.unit == "count" and not q.vague else None
             if rate:
                 # "380.7 offenses per 100,000 inhabitants" is a rate, not a count, and its
@@ -781,6 +785,8 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     return "keep"
 
 
+_FLOW_UNITS = {"barrels", "tonnes", "litres", "gallons", "kg", "km", "miles"}
+_PER_TIME = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,4}?(?:a|per|each)\s+(?P<per>day|week|month|year)\b", re.I)
 _PER_DENOMINATOR = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,3}?(?:per|for\s+every|in\s+every|out\s+of\s+every)\s+(?P<den>100|1,000|10,000|100,000|1,000,000|1000|10000|100000|1000000)(?![\d,.])")
 
 

@@ -141,3 +141,18 @@ def test_scores_stated_bare_are_statistics(nlp):
     assert [c.quantity.value for c in claims_of("In the United States, students scored 465 in maths.", nlp)] == [465]
     assert [c.quantity.value for c in claims_of("Their reading score, 504, was also below the average.", nlp)] == [504]
     assert [c.quantity.value for c in claims_of("The global average maths score of 472 was a warning.", nlp)] == [472]
+
+
+def test_a_flow_per_day_is_not_a_total():
+    [flow] = find_quantities("produced 12.9 million barrels of crude oil a day in 2023")
+    [total] = find_quantities("We produced 12.9 million barrels of oil last year")
+    assert (flow.unit, total.unit) == ("barrels/day", "barrels")
+
+
+def test_a_bare_score_matches_score_points_and_a_country_is_a_place():
+    score = _c("students scored 465 in maths")
+    points = _c("mean score in mathematics: 465 score points")
+    assert values_match(score.quantity, points.quantity) and compare_population(score, points) is not False
+    norway = _c("In Norway, 82% of new cars sold were electric", "share", "new cars sold")
+    world = _c("around 18% of all new cars sold worldwide", "share", "new cars sold worldwide")
+    assert compare_population(norway, world) is False
