@@ -264,11 +264,14 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
         sent_years = _years(sent.text)
+        # The sentence's year stands for all its figures only if it is not a baseline's
+        # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
+        main_years = _years(_BASELINE_SPAN.sub(" ", sent.text))
         compared = [y for m in _COMPARISON_YEAR.finditer(sent.text) for y in _years(m.group(0))]
         for k, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             clause = sent.text[a:b]
             baseline = _BASELINE_CLAUSE.match(clause)
-            period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
+            period = (_period_for(clause, main_years, sent.text) or (compared[0] if baseline and compared else None)
                       or _when_year(sent.text, q.start) or (last_period if anaphoric else None) or context.period)
             if _RELATIVE_TIME.search(clause) and not _years(_COMPARISON_YEAR.sub(" ", clause)):
                 period = None  # "last year": we do not know which year, so no period to compare
@@ -310,6 +313,7 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     return claims
 
 
+_BASELINE_SPAN = re.compile(r"(?:\b(?:up|down)\s+from|,\s*from|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
 _WHEN_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d),?\s+when\b")
 
 
