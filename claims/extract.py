@@ -263,7 +263,6 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             attribution = last_attr if anaphoric or context.attribution else None
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
-        sent_years = _years(sent.text)
         # The sentence's year stands for all its figures only if it is not a baseline's
         # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
         main_years = _years(_BASELINE_SPAN.sub(" ", sent.text))

@@ -9,7 +9,6 @@ between them.
 from __future__ import annotations
 
 import re
-
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
