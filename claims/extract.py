@@ -68,6 +68,18 @@ _FILLER = r"(?:(?:about|around|nearly|almost|some|roughly|more\s+than|over|just\
 _CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLER}$", re.I)
 _CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|growth|gain|loss)\s+of\s+{_FILLER}$", re.I)
 _BASELINE_CLAUSE = re.compile(r"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>up|down)\s+from|compared\s+(?:with|to)|when\s+(?:it|there|they)\s+(?:was|were)|versus|from)\b", re.I)
+# "$457 billion, or 9 percent, lower than in 2022", "2% above the pre-pandemic level":
+# a figure followed by a comparative is the size of a change, whatever its unit.
+_COMPARATIVE_AFTER = re.compile(
+    r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?:degrees?\s+(?:celsius|fahrenheit)\s+|[°º]?\s?[CF]\s+)?(?P<dir>higher|lower|more|less|fewer|greater|smaller|bigger|larger|above|below|warmer|hotter|colder|cooler)"
+    r"\s+(?:than|on|from|the|its|their|a|last|pre-|(?:19|20)\d\d\b)", re.I)
+_COMPARATIVE_UP = {"higher", "more", "greater", "bigger", "larger", "above", "warmer", "hotter"}
+
+
+def _comparative_after(after: str) -> tuple[str, str] | None:
+    m = _COMPARATIVE_AFTER.match(after)
+    return ("change", "up" if m.group("dir").lower() in _COMPARATIVE_UP else "down") if m else None
+_MONEY_MOVED_BEFORE = re.compile(rf"\b(?P<dir>lost|shed|gained|added|wiped|knocked)\s+(?:off\s+)?{_FILLER}$", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
 _RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth\s+rate|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
@@ -82,11 +94,25 @@ _POP_STOP = re.compile(
 )
 _GEO = {
     "us": "US", "u.s.": "US", "u.s": "US", "usa": "US", "america": "US", "american": "US", "americans": "US",
-    "united states": "US", "uk": "UK", "u.k.": "UK", "britain": "UK", "british": "UK", "britons": "UK", "england": "UK",
+    "united states": "US", "uk": "UK", "u.k.": "UK", "united kingdom": "UK", "british": "UK", "britons": "UK",
+    # Census and road statistics are published for parts of the UK: "the UK" is not "England and Wales".
+    "britain": "GB", "great britain": "GB", "england": "ENG", "wales": "WAL", "scotland": "SCO",
+    "northern ireland": "NI",
     "eu": "EU", "europe": "EU", "european": "EU", "europeans": "EU", "worldwide": "WORLD", "global": "WORLD",
     "globally": "WORLD", "world": "WORLD", "world's": "WORLD", "canada": "CA", "canadian": "CA", "canadians": "CA",
     "australia": "AU", "australian": "AU", "australians": "AU", "china": "CN", "chinese": "CN", "india": "IN",
     "indian": "IN", "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "japan": "JP", "japanese": "JP",
+    "norway": "NO", "norwegian": "NO", "sweden": "SE", "swedish": "SE", "denmark": "DK", "danish": "DK",
+    "finland": "FI", "finnish": "FI", "iceland": "IS", "ireland": "IE", "irish": "IE", "netherlands": "NL", "dutch": "NL",
+    "belgium": "BE", "belgian": "BE", "switzerland": "CH", "swiss": "CH", "austria": "AT", "austrian": "AT",
+    "italy": "IT", "italian": "IT", "spain": "ES", "spanish": "ES", "portugal": "PT", "portuguese": "PT",
+    "greece": "GR", "greek": "GR", "poland": "PL", "polish": "PL", "ukraine": "UA", "ukrainian": "UA",
+    "russia": "RU", "russian": "RU", "turkey": "TR", "turkish": "TR", "israel": "IL", "israeli": "IL",
+    "saudi arabia": "SA", "iran": "IR", "iraq": "IQ", "egypt": "EG", "nigeria": "NG", "south africa": "ZA",
+    "kenya": "KE", "brazil": "BR", "brazilian": "BR", "mexico": "MX", "mexican": "MX", "argentina": "AR",
+    "chile": "CL", "colombia": "CO", "singapore": "SG", "south korea": "KR", "korea": "KR", "korean": "KR",
+    "taiwan": "TW", "hong kong": "HK", "indonesia": "ID", "vietnam": "VN", "thailand": "TH", "philippines": "PH",
+    "pakistan": "PK", "bangladesh": "BD", "new zealand": "NZ", "albania": "AL", "estonia": "EE",
 }
 _GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "those", "one",
                   "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}
@@ -115,6 +141,12 @@ _GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|re
 _YEAR = re.compile(r"(?<![\d.$£€])(?P<y1>(?:19|20)\d\d)(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("«", "»")]
 _PERSONAL_INTENT = re.compile(r"\b(?:she|he|I|we|they)\s+(?:plans?|intends?|wants?|hopes?|means?)\s+to\b", re.I)
+_FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|[Mm]y|[Mm]e|[Mm]ine)\b")
+# Who speaks for an institution: their quoted figures are public claims.
+_OFFICIAL_SPEAKER = re.compile(
+    r"\b(?:minister|secretary|senator|congress(?:man|woman)|president|prime\s+minister|chancellor|governor|mayor|"
+    r"official|spokes(?:man|woman|person)|chief\s+executive|ceo|chair(?:man|woman)?|MP|lawmaker|legislator|"
+    r"representative|commissioner|director|head\s+of|leader|candidate)s?\b", re.I)
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
 
 
@@ -244,19 +276,24 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     last_attr: str | None = context.attribution
     last_period: str | None = context.period
     for sent in sentences:
-        attribution = context.attribution or _attribution(sent)
+        own_attribution = _attribution(sent)
+        attribution = context.attribution or own_attribution
         anaphoric = bool(_ANAPHORA.search(sent.text)) or bool(re.search(r"\balso\b", sent.text))
         if attribution is None or _ANAPHORA.fullmatch(attribution.strip()) or _GENERIC_SOURCE.fullmatch(attribution.strip()):
             attribution = last_attr if anaphoric or context.attribution else None
         quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
         spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
-        sent_years = _years(sent.text)
+        # The sentence's year stands for all its figures only if it is not a baseline's
+        # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
+        main_years = _years(_BASELINE_SPAN.sub(" ", sent.text))
         compared = [y for m in _COMPARISON_YEAR.finditer(sent.text) for y in _years(m.group(0))]
         for k, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             clause = sent.text[a:b]
             baseline = _BASELINE_CLAUSE.match(clause)
-            period = (_period_for(clause, sent_years, sent.text) or (compared[0] if baseline and compared else None)
-                      or (last_period if anaphoric else None) or context.period)
+            period = (_period_for(clause, main_years, sent.text) or (compared[0] if baseline and compared else None)
+                      or _when_year(sent.text, q.start) or (last_period if anaphoric else None) or context.period)
+            if _RELATIVE_TIME.search(clause) and not _years(_COMPARISON_YEAR.sub(" ", clause)):
+                period = None  # "last year": we do not know which year, so no period to compare
             measure, direction = _measure(sent.text, q)
             # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
             if k > 0 and re.match(r"^[\s,]*or\s", clause) and claims and measure in ("level", "count"):
@@ -287,9 +324,25 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             ))
         if attribution and not sent.in_quote:
             last_attr = attribution
-        if sent_years and not sent.in_quote:
-            last_period = sent_years[-1]
+        if own_attribution and not sent.in_quote:
+            # "That same survey found…" inherits the period of the sentence that named the
+            # source, not of the last year mentioned ("In 2021, when teachers…" is an aside).
+            main_years = _years(_COMPARISON_YEAR.sub(" ", sent.text))
+            last_period = main_years[0] if main_years else None
     return claims
+
+
+_BASELINE_SPAN = re.compile(r"(?:\b(?:up|down)\s+from|,\s*from|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
+_WHEN_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d),?\s+when\b")
+
+
+def _when_year(sentence: str, start: int) -> str | None:
+    """'…from 1969, when Gallup first asked and only 21% favoured it': the figure is 1969's."""
+    found = [m for m in _WHEN_YEAR.finditer(sentence, 0, start)]
+    if not found:
+        return None
+    last = found[-1]
+    return None if _years(sentence[last.end():start]) else last.group("y")
 
 
 _FUNCTION_WORDS = {
@@ -300,6 +353,13 @@ _FUNCTION_WORDS = {
 
 
 _DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
+
+
+_STATED_VALUE_BEFORE = re.compile(
+    r"\b(?:was|were|is|are|stood\s+at|reached|totall?ed|averaged|to|from|of)\s+(?:about|around|nearly|almost|some|roughly|just\s+)?$"
+    r"|\b(?:score|rate|total|average|number|index|tally)\s*,\s*$", re.I)
+_MEASURE_NOUN = re.compile(r"\b(?:number|average|total|median|mean|count|score|rate|index|tally)\b", re.I)
+_SCORED_BEFORE = re.compile(r"\b(?:scored|scores|scoring)\s+(?:an?\s+average\s+of\s+|about\s+|around\s+|just\s+)?$", re.I)
 
 
 def _is_statistic(sentence: str, q: Quantity) -> bool:
@@ -313,6 +373,9 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
         return False  # "381 crimes for every 100,000 residents": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
+    before = sentence[max(0, q.start - _TAIL): q.start]
+    if (_STATED_VALUE_BEFORE.search(before) and _MEASURE_NOUN.search(before)) or _SCORED_BEFORE.search(before):
+        return True  # "The average number of people per boat was 49", "up from 41"
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
         word = re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?([A-Za-z][a-z-]+)", after).group(1).lower()
@@ -324,6 +387,10 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
     if q.vague:
         return False, f"vague quantity ('{q.text}')"
     if in_quote:
+        # A quoted official's figure ("We have halved the number…", "Only 63% of Americans…")
+        # is the claim a fact-checker most wants; a quoted personal account is not a statistic.
+        if _OFFICIAL_SPEAKER.search(sent.text) and not _FIRST_PERSON_SINGULAR.search(sent.text):
+            return True, ""
         return False, "inside a quotation: opinion or personal experience"
     personal = _personal_reason(sent.text)
     if personal:
@@ -406,7 +473,13 @@ def _years(text: str) -> list[str]:
     return out
 
 
-_COMPARISON_YEAR = re.compile(r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+_COMPARISON_YEAR = re.compile(
+    r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b"
+    # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
+    r"|\b(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\s+(?:levels?|figures?|peak|average|baseline|total)\b"
+    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+# "last year", "a year earlier": relative to a publication date the article does not give.
+_RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 
 
 @lru_cache(maxsize=16)
@@ -420,7 +493,7 @@ def _period_for(clause: str, sent_years: list[str], sentence: str = "") -> str |
     ys = _years(_COMPARISON_YEAR.sub(" ", clause))
     if ys:
         return ys[0]
-    if _years(clause):
+    if _years(clause) or _RELATIVE_TIME.search(clause):
         return None
     if len(sent_years) == 1 and not _has_comparison_year(sentence):
         return sent_years[0]
@@ -440,6 +513,9 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         return "rank", None
     if q.kind == "multiple":
         return "multiple", _direction(q.text)
+    compared = _comparative_after(after)
+    if compared:
+        return ("change_points", compared[1]) if q.unit == "points" else compared
     if q.unit == "points":
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
         return ("change_points", _direction(m.group("dir"))) if m else ("level", None)
@@ -460,7 +536,14 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         return "level", (_direction(m.group("dir")) if m else None)
     if q.unit.startswith("currency"):
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
-        return ("change", _direction(m.group("dir"))) if m and re.search(r"\bby\s", before[-20:] + " ") else ("amount", None)
+        if m and re.search(r"\bby\s", before[-20:] + " "):
+            return "change", _direction(m.group("dir"))
+        # "a fall of $547 billion", "the average home lost about £7,500": money moved.
+        m = _CHANGE_NOUN_BEFORE.search(before) or _MONEY_MOVED_BEFORE.search(before)
+        return ("change", _direction(m.group("dir"))) if m else ("amount", None)
+    if q.unit.startswith("per "):
+        m = _TO_LEVEL_BEFORE.search(before)
+        return "level", (_direction(m.group("dir")) if m else None)  # a rate: "6.3 per 100,000"
     if q.unit in ("hours", "minutes", "days", "weeks", "months", "years", "km", "miles", "kg", "degrees", "litres", "tonnes"):
         return "level", None
     m = _CHANGE_VERB_BEFORE.search(before)
@@ -500,7 +583,7 @@ def _direction(word: str) -> str | None:
     w = word.lower()
     if re.fullmatch(_UP, w) or w in ("doubled", "tripled", "quadrupled", "twice") or "times" in w or "fold" in w:
         return "up"
-    if re.fullmatch(_DOWN, w) or w == "halved":
+    if re.fullmatch(_DOWN, w) or w in ("halved", "wiped", "knocked"):
         return "down"
     return None
 
@@ -565,7 +648,8 @@ def _attribution(sent: Sentence) -> str | None:
             # An attribution names someone: a capitalised name or acronym, not "their populations".
             if who and re.match(r"[A-Z]", who) and who.lower() not in _GEO and who.lower() not in _DEMONYMS and not re.fullmatch(r"(?:It|This|That|They|He|She|We|I|The|A|An)", who):
                 return who
-    return sent.orgs[0] if sent.orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
+    orgs = [o for o in sent.orgs if o.lower() not in _GEO and o.lower() not in _DEMONYMS]
+    return orgs[0] if orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
 
 
 # --- comparisons used by the judge ----------------------------------------------------
@@ -579,6 +663,24 @@ def geo_codes(text: str | None) -> set[str]:
         if re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", low):
             codes.add(code)
     return codes
+
+
+# Geography only counts on the claim's own side: "according to the UK's statistics office"
+# names a source, "than in Britain" a comparison.
+_NOT_SCOPE = re.compile(r"\baccording\s+to\b[^,;]*[,;]?|\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+[^,;]*", re.I)
+
+
+def claim_geo_codes(text: str) -> set[str]:
+    """Places the claim itself is about, from its wording (not its source or comparisons)."""
+    said = list(_SAID.finditer(text))
+    if said:
+        text = text[said[-1].end():]
+    return geo_codes(_NOT_SCOPE.sub(" ", text))
+
+
+def geo_overlap(claimed: set[str], found: set[str]) -> bool:
+    """Colloquial "Britain" covers UK figures; a claim about "the UK" is not covered by Great Britain's."""
+    return bool(claimed & found) or ("GB" in claimed and "UK" in found)
 
 
 def population_head(text: str | None) -> str | None:
@@ -604,6 +706,23 @@ def population_head(text: str | None) -> str | None:
     return head
 
 
+# Groups of people a survey or statistic can be "of". Two different heads only disagree
+# when both are people ("teens" vs "adults"); "market" vs "cars" says nothing.
+_PERSON_HEADS = SUBGROUP_HEADS | _COLLECTIVE | {
+    "adult", "american", "briton", "european", "canadian", "australian", "resident", "citizen", "household", "family",
+    "employee", "owner", "homeowner", "renter", "tenant", "driver", "passenger", "customer", "consumer", "buyer", "shopper",
+    "applicant", "graduate", "pupil", "teacher", "physician", "smoker", "reader", "viewer", "listener", "investor",
+    "migrant", "immigrant", "refugee", "asylum", "individual", "person", "people", "member", "respondent", "participant",
+    "voter", "taxpayer", "borrower", "saver", "traveller", "traveler", "tourist", "visitor", "nurse", "doctor", "surgeon",
+    "worker", "parent", "patient", "user", "retiree", "senior", "girl", "boy", "teen", "student", "child", "baby", "infant",
+    "pensioner", "veteran", "farmer", "officer", "manager", "executive", "entrepreneur", "professional", "youngster",
+}
+
+
+def is_person_head(head: str | None) -> bool:
+    return head is not None and (head in _PERSON_HEADS or head.endswith(("ist", "ian")))
+
+
 def is_generic_head(head: str | None) -> bool:
     return head is None or head in _GENERIC_HEADS or head in {"member", "respondent", "participant", "people", "person"}
 
@@ -622,5 +741,7 @@ def attribution_aliases(text: str | None) -> set[str]:
         aliases.add("".join(w[0] for w in caps).lower())
     stop = {"the", "of", "and", "for", "in", "on", "a", "an", "survey", "report", "study", "poll", "annual", "data",
             "same", "that", "this", "new", "research", "center", "centre", "institute", "national", "american", "association", "academy"}
-    aliases |= {w.lower().strip(".") for w in words if w.lower() not in stop and len(w) > 2 and not w.isdigit()}
+    # "the Paris-based agency's outlook" names the International Energy Agency (Paris) too.
+    parts = {p for w in words for p in re.split(r"[-]", re.sub(r"['’]s$", "", w.lower().strip(".")))}
+    aliases |= {p for p in parts if p not in stop | {"based"} and len(p) > 2 and not p.isdigit()}
     return aliases

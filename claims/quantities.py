@@ -72,6 +72,7 @@ _FRACTION_WORDS = {
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
     "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD",
+    "USD": "USD", "GBP": "GBP", "EUR": "EUR",  # "USD 1.4 trillion": the ISO code as a prefix (UN, IMF style)
 }
 _CURRENCY_WORDS = {
     "dollars": "USD", "dollar": "USD", "usd": "USD", "pounds": "GBP", "pound": "GBP",
@@ -141,11 +142,11 @@ def _scale_re(name: str, cur: str) -> str:
     return rf"(?:\s?(?P<{name}>{_SCALE_WORDS})\b|(?P<{name}1>[kKmMbB]|(?({cur})[tT]|(?!)))\b)"
 
 
-_CUR_PREFIX = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹)"
+_CUR_PREFIX = r"(?:US\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|\$|£|€|¥|₹|(?:USD|GBP|EUR)(?=\s?\d))"
 _PCT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|pc\b)"
 _POINT_NOUNS = r"(?:lead|gap|swing|drop|fall|rise|increase|decrease|margin|advantage|deficit|jump|decline|cut|hike)"
 _POINTS = (
-    r"\s?(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?basis\s+points?\b|\s?bps\b|\s?points?\b(?!\s+of\b)|pp\b"
+    r"\s?(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?basis\s+points?\b|\s?(?:score|index)\s+points?\b|\s?bps\b|\s?points?\b(?!\s+of\b)|pp\b"
     rf"|-points?(?=\s+{_POINT_NOUNS}\b)"
 )
 _SIGN = r"[-−]"
@@ -469,7 +470,7 @@ def _excluded(text: str, s: int, e: int, num: str) -> str | None:
 def _attached_word_ok(text: str, end: int) -> bool:
     """Digits glued to a word ('5G', '3D') are a name, unless the word is a unit ('12km')."""
     w = re.match(r"[A-Za-z]+", text[end:end + 12])
-    return w is None or w.group(0).lower() in _MEASURE_UNITS
+    return w is None or w.group(0).lower() in _MEASURE_UNITS or w.group(0) in ("C", "F")
 
 
 # --- main entry -----------------------------------------------------------------------
@@ -552,6 +553,17 @@ def find_quantities(text: str) -> list[Quantity]:
         q, nxt = _from_match(text, m)
         pos = max(nxt, m.start() + 1)
         if q is not None:
+            flow = _PER_TIME.match(text, q.end) if q.unit in _FLOW_UNITS else None
+            if flow:
+                # "12.9 million barrels a day" is a flow; "12.9 million barrels last year" a total.
+                q = replace(q, unit=f"{q.unit}/{flow.group('per').lower()}")
+            rate = _PER_DENOMINATOR.match(text, q.end) if q.unit == "count" and not q.vague else None
+            if rate:
+                # "380.7 offenses per 100,000 inhabitants" is a rate, not a count, and its
+                # denominator is not a figure of its own.
+                q = replace(q, unit=f"per {rate.group('den').replace(',', '')}")
+                taken.take(rate.start("den"), rate.end("den"))
+                pos = max(pos, rate.end("den"))
             out.append(q)
             taken.take(q.start, q.end)
     out.sort(key=lambda q: q.start)
@@ -773,10 +785,18 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     return "keep"
 
 
+_FLOW_UNITS = {"barrels", "tonnes", "litres", "gallons", "kg", "km", "miles"}
+_PER_TIME = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,4}?(?:a|per|each)\s+(?P<per>day|week|month|year)\b", re.I)
+_PER_DENOMINATOR = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,3}?(?:per|for\s+every|in\s+every|out\s+of\s+every)\s+(?P<den>100|1,000|10,000|100,000|1,000,000|1000|10000|100000|1000000)(?![\d,.])")
+
+
 def _lead(m: re.Match[str]) -> int:
     """Offset of the first non-space character of the match (the hedge or the number)."""
     g = m.group(0)
     return len(g) - len(g.lstrip())
+
+
+_TEMPERATURE = re.compile(r"^\s?(?:[°º]\s?[CF]?|[CF])(?![A-Za-z])")
 
 
 def _unit_for(cur: str | None, cur_word: re.Match[str] | None, after: str, pts: bool) -> str:
@@ -786,6 +806,8 @@ def _unit_for(cur: str | None, cur_word: re.Match[str] | None, after: str, pts: 
         return f"currency:{_CURRENCY_SYMBOLS[cur.upper() if cur.upper() in _CURRENCY_SYMBOLS else cur]}"
     if cur_word:
         return f"currency:{_CURRENCY_WORDS[cur_word.group(1).lower()]}"
+    if _TEMPERATURE.match(after):
+        return "degrees"  # "14.98C", "1.48°C", "0.17 C": British papers glue the scale on
     word = re.match(r"^\s?([A-Za-z]+)", after)
     if word and word.group(1).lower() in _MEASURE_UNITS:
         return _MEASURE_UNITS[word.group(1).lower()]

@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write a self-contained HTML report of one article")
     rp.add_argument("article_id", metavar="ARTICLE_ID")
     rp.add_argument("--out", metavar="PATH", required=True, help="output .html file")
+    rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
 
     q = sub.add_parser("sql", help="run a read-only SQL query against the database")
     q.add_argument("query", metavar="SQL")
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=["claimreview", "csv", "parquet"], required=True)
     e.add_argument("--out", metavar="PATH", help="output file (default: claim_verdicts.csv/.parquet, claimreview.jsonld)")
     e.add_argument("--reviewed-only", action="store_true", help="only claims an editor has reviewed")
+    e.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
     ev = sub.add_parser("eval", help="score against a labelled set: GOLD_DIR holds gold.jsonl, articles/ and sources/")
     ev.add_argument("gold_dir", metavar="GOLD_DIR")
@@ -133,7 +135,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, parser: argparse.Arg
     if cmd == "export":
         from flows.sql_cmd import run_export
 
-        return run_export(settings, fmt=args.format, out=args.out, reviewed_only=args.reviewed_only)
+        return run_export(settings, fmt=args.format, out=args.out, reviewed_only=args.reviewed_only, force=args.force)
     if cmd == "review":
         from flows.review_cmd import run_review
 
@@ -154,7 +156,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, parser: argparse.Arg
     if cmd == "report":
         from flows.report_cmd import run_report
 
-        return run_report(settings, args.article_id, args.out)
+        return run_report(settings, args.article_id, args.out, force=args.force)
     parser.print_help()
     return 2
 

@@ -19,6 +19,7 @@ batch is stored.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -283,7 +284,19 @@ def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
     """The whole sentence when it carries one claim (its topic may sit outside the clause:
     "..., according to 79% of members"); the clause when the sentence holds several."""
     siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
-    return claim.sentence if siblings == 1 else claim.text
+    # A baseline clause ("up from 58% a year earlier") names no topic: its sentence does.
+    text = claim.sentence if siblings == 1 or _BASELINE_START.match(claim.text) else claim.text
+    if _ANAPHORIC_START.match(claim.sentence):
+        # "That was a fall of 36%": what fell is in the sentence before; without it the
+        # embedding only knows "a fall".
+        before = [c.sentence for c in claims if c.sentence_end <= claim.sentence_start]
+        if before:
+            text = before[-1] + " " + text
+    return text
+
+
+_BASELINE_START = re.compile(r"^\W*(?:and\s+)?(?:(?:up|down)\s+from|from|compared\s+(?:with|to)|versus|when\s+(?:it|there|they)\s+(?:was|were))\b", re.I)
+_ANAPHORIC_START = re.compile(r"^\W*(?:That|This|It|These|Those|The\s+(?:figure|number|total|rise|fall|increase|drop|decline))\s+(?:was|is|were|are|represents?|marks?|means?|leaves?)\b")
 
 
 def retrieval_texts(claims: list[Claim]) -> list[str]:

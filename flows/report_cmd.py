@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from claimdesk.errors import ClaimdeskError
+from claimdesk.output_files import output_target, write_text_atomically
 from claimdesk.settings import Settings
 from flows.sql_cmd import reading
 from store import reads
@@ -222,17 +223,13 @@ def render(data: Mapping[str, Any], db: str = "") -> str:
     )
 
 
-def run_report(settings: Settings, article_id: str, out: str) -> int:
+def run_report(settings: Settings, article_id: str, out: str, force: bool = False) -> int:
     db = settings.resolve(settings.database)
-    target = Path(out).resolve()
-    if not target.parent.is_dir():
-        raise ClaimdeskError("output folder does not exist", path=str(target))
-    if target.is_dir():
-        raise ClaimdeskError("is a folder, not an output file", path=str(target))
+    target = output_target(out, force=force)
     with reading(db) as con:
         data = reads.article_report(con, article_id)
     if data is None:
         raise ClaimdeskError(f"no article with id {article_id!r} (list them: claimdesk sql \"SELECT article_id, title FROM articles\")")
-    target.write_text(render(data, str(db)), encoding="utf-8")
+    write_text_atomically(target, render(data, str(db)))
     print(f"wrote the report of {len(data['claims'])} claims to {target}")
     return 0

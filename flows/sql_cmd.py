@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from claimdesk.errors import ClaimdeskError
+from claimdesk.output_files import output_target, write_text_atomically, write_with
 from claimdesk.settings import Settings
 from store import reads
 from store.db import session
@@ -193,27 +194,23 @@ def claim_review(row: dict[str, Any]) -> dict[str, Any] | None:
     return review
 
 
-def run_export(settings: Settings, *, fmt: str, out: str | None, reviewed_only: bool) -> int:
+def run_export(settings: Settings, *, fmt: str, out: str | None, reviewed_only: bool, force: bool = False) -> int:
     """Write `claim_verdicts` as CSV or Parquet, or the reviewed claims as ClaimReview JSON-LD.
 
     ClaimReview publishes an editor's decision, so it always holds reviewed claims only.
     """
     db = settings.resolve(settings.database)
     default = "claimreview.jsonld" if fmt == "claimreview" else f"claim_verdicts.{fmt}"
-    target = Path(out or default).resolve()
-    if not target.parent.is_dir():
-        raise ClaimdeskError("output folder does not exist", path=str(target))
-    if target.is_dir():
-        raise ClaimdeskError("is a folder, not an output file", path=str(target))
+    target = output_target(out or default, force=force)
     if fmt != "claimreview":
         with reading(db) as con:
-            n = reads.write_claim_verdicts(con, str(target), fmt, reviewed_only=reviewed_only)
+            n = write_with(target, lambda path: reads.write_claim_verdicts(con, path, fmt, reviewed_only=reviewed_only))
         print(f"wrote {n} claims to {target}")
         return 0
     with reading(db) as con:
         rows = reads.claim_verdict_rows(con, reviewed_only=True)
     reviews = [r for r in (claim_review(row) for row in rows) if r is not None]
-    target.write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text_atomically(target, json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
     skipped = len(rows) - len(reviews)
     note = f" ({skipped} reviewed as not_checkable: nothing to rate)" if skipped else ""
     plural = "" if len(reviews) == 1 else "s"

@@ -203,3 +203,17 @@ def test_export_to_a_missing_folder_is_one_line(reviewed_db, tmp_path, capsys):
     assert main(["--db", str(reviewed_db), "export", "--format", "csv", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "output folder does not exist" in err and str(out) in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "claimreview"])
+def test_export_never_replaces_a_file_without_force(reviewed_db, tmp_path, fmt, capsys):
+    out = tmp_path / "published.out"
+    out.write_text("the file an editor was about to publish\n")
+    args = ["--db", str(reviewed_db), "export", "--format", fmt, "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists; pass --force" in err and str(out) in err
+    assert out.read_text() == "the file an editor was about to publish\n"
+    assert main(args + ["--force"]) == 0
+    assert out.read_text() != "the file an editor was about to publish\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["published.out"]  # no temporary file left behind

@@ -227,3 +227,13 @@ def test_report_renders_in_chromium(report_db, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_report_never_replaces_a_file_without_force(report_db, tmp_path, capsys):
+    article_id = _article_id(report_db)
+    out = tmp_path / "report.html"
+    out.write_text("yesterday's report")
+    assert main(["--db", str(report_db), "report", article_id, "--out", str(out)]) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err and out.read_text() == "yesterday's report"
+    assert main(["--db", str(report_db), "report", article_id, "--out", str(out), "--force"]) == 0
+    assert "<html" in out.read_text()
