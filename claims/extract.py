@@ -80,8 +80,11 @@ def _comparative_after(after: str) -> tuple[str, str] | None:
     m = _COMPARATIVE_AFTER.match(after)
     return ("change", "up" if m.group("dir").lower() in _COMPARATIVE_UP else "down") if m else None
 _MONEY_MOVED_BEFORE = re.compile(rf"\b(?P<dir>lost|shed|gained|added|wiped|knocked)\s+(?:off\s+)?{_FILLER}$", re.I)
+# "cut the world's sugar output by 26.7%", "raised its forecast by 0.1 points"
+_CHANGE_VERB_OBJECT_BY = re.compile(
+    rf"\b(?P<dir>cut|cuts|raised|raises|lifted|lowered|reduced|boosted|increased|decreased|slashed|trimmed)\s+(?:[\w'’-]+\s+){{1,6}}by\s+{_FILLER}$", re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
-_RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth\s+rate|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
+_RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth(?:\s+rate)?|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
 _SHARE_VERB_AFTER = re.compile(r"^\s*(?:said|say|says|reported|report|believe[sd]?|expect(?:ed|s)?|agree[sd]?|indicated|named|pointed|think|thought|support(?:ed|s)?|oppose[sd]?|want(?:ed|s)?|use[sd]?|own(?:ed|s)?|saw|see|had|have|were|are)\b", re.I)
 _LEVEL_CUE = re.compile(r"\b(?:a|per)\s+(?:day|week|month|year|person|capita|head)\b|\baverage\b|\bmedian\b|\brate\b", re.I)
@@ -146,7 +149,10 @@ _FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|[Mm
 _OFFICIAL_SPEAKER = re.compile(
     r"\b(?:minister|secretary|senator|congress(?:man|woman)|president|prime\s+minister|chancellor|governor|mayor|"
     r"official|spokes(?:man|woman|person)|chief\s+executive|ceo|chair(?:man|woman)?|MP|lawmaker|legislator|"
-    r"representative|commissioner|director|head\s+of|leader|candidate)s?\b", re.I)
+    r"representative|commissioner|director|head\s+of|leader|candidate|"
+    # …or an organisation's published words: a charity's appeal, a party's leaflet
+    r"charity|charities|campaign|appeal|organi[sz]ation|agency|union|party|company|newsletter|statement|leaflet|"
+    r"advert(?:isement)?|press\s+release)s?\b", re.I)
 _PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me|we|our)\b")
 
 
@@ -275,7 +281,7 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
     claims: list[Claim] = []
     last_attr: str | None = context.attribution
     last_period: str | None = context.period
-    for sent in sentences:
+    for i, sent in enumerate(sentences):
         own_attribution = _attribution(sent)
         attribution = context.attribution or own_attribution
         anaphoric = bool(_ANAPHORA.search(sent.text)) or bool(re.search(r"\balso\b", sent.text))
@@ -310,7 +316,9 @@ def claims_from_sentences(text: str, sentences: list[Sentence], context: DocCont
             if not population and context.population:
                 population = context.population
             in_quote = sent.in_quote or _inside(quotes, sent.start + q.start, sent.start + q.end)
-            checkable, reason = _checkable(sent, q, in_quote)
+            # A quote's speaker is often named in the sentence before or after it.
+            around = " ".join(x.text for x in sentences[max(0, i - 1): i + 2]) if in_quote else sent.text
+            checkable, reason = _checkable(sent, q, in_quote, around)
             doc_q = replace(q, start=sent.start + q.start, end=sent.start + q.end)
             clause_text = clause.strip().lstrip(",;:—–- ").strip()
             lead = clause.index(clause_text) if clause_text else 0
@@ -383,13 +391,13 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     return False
 
 
-def _checkable(sent: Sentence, q: Quantity, in_quote: bool) -> tuple[bool, str]:
+def _checkable(sent: Sentence, q: Quantity, in_quote: bool, around: str = "") -> tuple[bool, str]:
     if q.vague:
         return False, f"vague quantity ('{q.text}')"
     if in_quote:
         # A quoted official's figure ("We have halved the number…", "Only 63% of Americans…")
         # is the claim a fact-checker most wants; a quoted personal account is not a statistic.
-        if _OFFICIAL_SPEAKER.search(sent.text) and not _FIRST_PERSON_SINGULAR.search(sent.text):
+        if _OFFICIAL_SPEAKER.search(around or sent.text) and not _FIRST_PERSON_SINGULAR.search(sent.text):
             return True, ""
         return False, "inside a quotation: opinion or personal experience"
     personal = _personal_reason(sent.text)
@@ -477,7 +485,10 @@ _COMPARISON_YEAR = re.compile(
     r"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:(?:19|20)\d\d)(?:\s?[-–]\s?\d{2,4})?\b"
     # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
     r"|\b(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\s+(?:levels?|figures?|peak|average|baseline|total)\b"
-    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b", re.I)
+    r"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?(?:1[89]|20)\d\d(?:\s?[-–]\s?\d{2,4})?\b"
+    # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
+    r"|\bby\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b|\b(?:19|20)\d\d\s+(?:targets?|goals?|deadlines?)\b"
+    r"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+(?:19|20)\d\d\b", re.I)
 # "last year", "a year earlier": relative to a publication date the article does not give.
 _RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 
@@ -523,7 +534,7 @@ def _measure(sentence: str, q: Quantity) -> tuple[str, str | None]:
         m = _CHANGE_NOUN_AFTER.match(after)
         if m and not _SHARE_AFTER.match(after):
             return "change", _direction(m.group("dir"))
-        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before)
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_VERB_OBJECT_BY.search(before)
         if m and (not re.match(r"^\s*of\b", after, re.I) or re.fullmatch(r"lost|lose|loses|losing|shed|gained|added", m.group("dir"), re.I)):
             return "change", _direction(m.group("dir"))
         if _rate_of_change_before(sentence, q.start) and not _SHARE_AFTER.match(after):
@@ -583,7 +594,9 @@ def _direction(word: str) -> str | None:
     w = word.lower()
     if re.fullmatch(_UP, w) or w in ("doubled", "tripled", "quadrupled", "twice") or "times" in w or "fold" in w:
         return "up"
-    if re.fullmatch(_DOWN, w) or w in ("halved", "wiped", "knocked"):
+    if w in ("raised", "raises", "lifted", "boosted"):
+        return "up"
+    if re.fullmatch(_DOWN, w) or w in ("halved", "wiped", "knocked", "lowered", "reduced", "slashed", "trimmed"):
         return "down"
     return None
 
@@ -735,7 +748,8 @@ def attribution_aliases(text: str | None) -> set[str]:
     for paren in re.findall(r"\(([^)]+)\)", text):
         aliases.add(paren.strip().lower())
     base = re.sub(r"\([^)]*\)", " ", text)
-    words = re.findall(r"[A-Za-z][\w&.'-]*", base)
+    # "IFPI (International Federation of the Phonographic Industry)": the long form's words count too.
+    words = re.findall(r"[A-Za-z][\w&.'-]*", base) + re.findall(r"[A-Za-z][\w&.'-]*", " ".join(re.findall(r"\(([^)]+)\)", text)))
     caps = [w for w in words if w[0].isupper() and w.lower() not in {"the", "of", "and", "for", "in", "on"}]
     if len(caps) >= 2:
         aliases.add("".join(w[0] for w in caps).lower())

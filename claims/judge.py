@@ -156,15 +156,18 @@ def compare_period(c: Claim, f: Claim) -> bool | None:
     return cy[0] <= fy[1] and fy[0] <= cy[1]
 
 
-def compare_attribution(c: Claim, f: Claim) -> bool | None:
+def compare_attribution(c: Claim, f: Claim, source_title: str = "") -> bool | None:
+    """The claim's named source against the statement's publisher, or the document's title
+    ("according to the Global Music Report" names IFPI's report, not another body)."""
     ca, fa = attribution_aliases(c.attribution), attribution_aliases(f.attribution)
     if not ca or not fa:
         return None
+    fa |= attribution_aliases(source_title)
     # "the Fed" for the Federal Reserve: a short form that starts a word of the full name.
     return bool(ca & fa) or any(len(a) >= 3 and b.startswith(a) for a in ca for b in fa)
 
 
-def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0) -> tuple[FieldComparison, ...]:
+def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0, source_title: str = "") -> tuple[FieldComparison, ...]:
     assert c.quantity is not None and f.quantity is not None
     value_ok = values_match(c.quantity, f.quantity, rel_tol)
 
@@ -178,7 +181,7 @@ def compare_fields(c: Claim, f: Claim, rel_tol: float = 0.0) -> tuple[FieldCompa
         fc("direction", c.direction, f.direction, compare_direction(c, f)),
         fc("population", c.population, f.population, compare_population(c, f)),
         fc("period", c.period, f.period, compare_period(c, f)),
-        fc("attribution", c.attribution, f.attribution, compare_attribution(c, f)),
+        fc("attribution", c.attribution, f.attribution, compare_attribution(c, f, source_title)),
     )
 
 
@@ -251,7 +254,7 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = Thresholds()
         f = ev.finding
         if f is None or f.quantity is None or ev.similarity < t.min_similarity:
             continue
-        comps = compare_fields(claim, f, t.relative_tolerance)
+        comps = compare_fields(claim, f, t.relative_tolerance, ev.source_title or "")
         by = {c.field: c.agrees for c in comps}
         others_conflict = [k for k in ("population", "period", "attribution") if by[k] is False]
         measure_conflict = by["measure"] is False or by["unit"] is False

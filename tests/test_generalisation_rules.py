@@ -156,3 +156,36 @@ def test_a_bare_score_matches_score_points_and_a_country_is_a_place():
     norway = _c("In Norway, 82% of new cars sold were electric", "share", "new cars sold")
     world = _c("around 18% of all new cars sold worldwide", "share", "new cars sold worldwide")
     assert compare_population(norway, world) is False
+
+
+# --- rules found on data/devset4 -------------------------------------------------------
+
+
+def test_growth_is_a_rate_of_change(nlp):
+    c = claims_of("The IMF lifted its global growth forecast to 3.2%.", nlp)[0]
+    assert c.measure == "change"
+
+
+def test_a_change_verb_with_its_object_before_by(nlp):
+    c = claims_of("Poor harvests had cut the world's sugar output by 26.7%.", nlp)[0]
+    assert (c.measure, c.direction) == ("change", "down")
+
+
+def test_target_years_are_not_the_period(nlp):
+    c = claims_of("Nine in ten people with HIV are on treatment, short of the 2025 target.", nlp)[0]
+    assert c.period is None
+
+
+def test_a_quote_spoken_by_an_official_in_the_next_sentence_is_checkable(nlp):
+    text = '"Last year 120,000 children died of Aids. That should shame every government," a British MP said.'
+    assert claims_of(text, nlp)[0].checkable
+    appeal = 'A charity\'s fundraising appeal said that "nearly 40 million Africans are living with HIV".'
+    assert claims_of(appeal, nlp)[0].checkable
+
+
+def test_a_report_title_and_a_parenthesised_long_form_name_the_publisher():
+    ifpi = _c("10.2%", "change", attribution="IFPI (International Federation of the Phonographic Industry), London")
+    assert compare_attribution(_c("10.2%", "change", attribution="Phonographic Industry"), ifpi) is True
+    report = _c("10.2%", "change", attribution="Global Music Report")
+    assert compare_attribution(report, ifpi) is False
+    assert compare_attribution(report, ifpi, source_title="IFPI Global Music Report 2024") is True
