@@ -116,6 +116,9 @@ _GEO = {
     "chile": "CL", "colombia": "CO", "singapore": "SG", "south korea": "KR", "korea": "KR", "korean": "KR",
     "taiwan": "TW", "hong kong": "HK", "indonesia": "ID", "vietnam": "VN", "thailand": "TH", "philippines": "PH",
     "pakistan": "PK", "bangladesh": "BD", "new zealand": "NZ", "albania": "AL", "estonia": "EE",
+    # Continents and regions: "40 million Africans" is not a worldwide figure.
+    "africa": "AFRICA", "african": "AFRICA", "africans": "AFRICA", "sub-saharan": "AFRICA",
+    "asia": "ASIA", "asian": "ASIA", "asians": "ASIA", "latin america": "LATAM", "middle east": "MIDEAST",
 }
 _GENERIC_HEADS = {"member", "respondent", "participant", "people", "person", "those", "one",
                   "sample", "population", "surveyed", "responder", "group", "them", "they", "individual"}

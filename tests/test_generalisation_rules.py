@@ -189,3 +189,9 @@ def test_a_report_title_and_a_parenthesised_long_form_name_the_publisher():
     report = _c("10.2%", "change", attribution="Global Music Report")
     assert compare_attribution(report, ifpi) is False
     assert compare_attribution(report, ifpi, source_title="IFPI Global Music Report 2024") is True
+
+
+def test_a_continent_is_not_the_world():
+    africans = _c("nearly 40 million Africans are living with HIV", "count", "Africans")
+    world = _c("39.9 million people globally were living with HIV", "count", "people living with HIV worldwide")
+    assert compare_population(africans, world) is False
