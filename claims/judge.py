@@ -100,7 +100,35 @@ def compare_measure(c: Claim, f: Claim) -> bool | None:
     if c.measure == "none" or f.measure == "none":
         return None
     cm, fm = _MEASURE_FAMILY.get(c.measure, c.measure), _MEASURE_FAMILY.get(f.measure, f.measure)
+    if cm == fm == "count" and {counted_kind(c), counted_kind(f)} == {"person", "object"}:
+        return False  # "3.1 million people" against "3.1 million food parcels"
     return cm == fm
+
+
+# Things a statistic counts that are not people: a count of these is not a count of people.
+_OBJECT_HEADS = {"parcel", "package", "account", "subscription", "device", "unit", "shipment", "vehicle", "car",
+                 "home", "house", "dwelling", "visit", "trip", "meal", "dose", "vaccination", "prescription",
+                 "boat", "flight", "ticket", "order", "sale", "phone", "smartphone", "message", "job", "vacancy"}
+
+
+def counted_kind(c: Claim) -> str | None:
+    """'person' or 'object' for the noun right after a count ("3.1 million people had…"), else None."""
+    if c.quantity is None:
+        return None
+    q, rel = c.quantity, c.quantity.start - c.sentence_start
+    if c.sentence[rel:rel + len(q.text)] != q.text:  # stored statements keep the sentence's span, not the figure's
+        rel = c.sentence.find(q.text) if q.text else -1
+        if rel < 0:
+            return None
+    after = c.sentence[rel + len(q.text):][:80].lower()
+    for word in re.findall(r"[a-z][a-z'’-]*", after)[:4]:
+        head = word[:-3] + "y" if word.endswith("ies") and len(word) > 4 else (
+            word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word)
+        if head in ("people", "person") or is_person_head(head):
+            return "person"
+        if head in _OBJECT_HEADS:
+            return "object"
+    return None
 
 
 def compare_unit(c: Claim, f: Claim) -> bool | None:

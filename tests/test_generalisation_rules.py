@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from claims.extract import extract_claims
-from claims.judge import compare_attribution, compare_population, judge, values_match
+from claims.judge import compare_attribution, compare_measure, compare_population, judge, values_match
 from claims.model import Claim, Evidence
 from claims.quantities import find_quantities
 
@@ -195,3 +195,12 @@ def test_a_continent_is_not_the_world():
     africans = _c("nearly 40 million Africans are living with HIV", "count", "Africans")
     world = _c("39.9 million people globally were living with HIV", "count", "people living with HIV worldwide")
     assert compare_population(africans, world) is False
+
+
+def test_a_count_of_people_is_not_a_count_of_things():
+    people = _c("3.1 million people had to turn to food banks last year")
+    parcels = _c("food banks distributed 3,121,677 emergency food parcels across the UK")
+    assert compare_measure(people, parcels) is False
+    infected = _c("1.3 million people were newly infected")
+    assert compare_measure(infected, _c("1.3 million new HIV infections")) is True
+    assert compare_measure(people, _c("3.1 million people used a food bank")) is True
