@@ -77,6 +77,22 @@ class Reporter:
                                              indent=1), encoding="utf-8")
 
 
+def run_reported(group: str, body: Callable[[Reporter], None], *, json_path: str | None, header: bool = True) -> int:
+    """Print the header, run `body`, then always add its wall time and save the figures:
+    the frame every benchmark's `main` shares."""
+    if header:
+        for line in header_lines():
+            print(line, flush=True)
+    rep = Reporter()
+    t = time.perf_counter()
+    try:
+        body(rep)
+    finally:
+        rep.fig(group, "benchmark wall time", time.perf_counter() - t, "s")
+        rep.save(json_path)
+    return 0
+
+
 def cpu_seconds() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime

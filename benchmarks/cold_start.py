@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import REPO, Reporter, bench_env, claimdesk_cmd, header_lines, run_child
+from benchmarks._common import REPO, Reporter, bench_env, claimdesk_cmd, run_child, run_reported
 from benchmarks.corpus import generate
 
 
@@ -200,17 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.phases:
         phases(*a.phases, a.tasks)
         return 0
-    if not a.no_header:
-        for line in header_lines():
-            print(line, flush=True)
-    rep = Reporter()
-    t = time.perf_counter()
-    try:
-        run(a, rep)
-    finally:
-        rep.fig("cold", "benchmark wall time", time.perf_counter() - t, "s")
-        rep.save(a.json)
-    return 0
+    return run_reported("cold", lambda rep: run(a, rep), json_path=a.json, header=not a.no_header)
 
 
 if __name__ == "__main__":

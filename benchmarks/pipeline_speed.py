@@ -43,9 +43,9 @@ from benchmarks._common import (
     bench_env,
     claimdesk_cmd,
     cpu_seconds,
-    header_lines,
     peak_rss_mib,
     run_child,
+    run_reported,
 )
 from benchmarks.corpus import generate
 
@@ -513,17 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-proto", action="store_true", help="skip the prototypes")
     ap.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
-    if not a.no_header:
-        for line in header_lines():
-            print(line, flush=True)
-    rep = Reporter()
-    t = time.perf_counter()
-    try:
-        run(a, rep)
-    finally:
-        rep.fig("pipeline", "benchmark wall time", time.perf_counter() - t, "s")
-        rep.save(a.json)
-    return 0
+    return run_reported("pipeline", lambda rep: run(a, rep), json_path=a.json, header=not a.no_header)
 
 
 if __name__ == "__main__":

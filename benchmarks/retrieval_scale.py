@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks._common import Reporter, header_lines, rss_mib
+from benchmarks._common import Reporter, rss_mib, run_reported
 
 DIM = 384
 SPECTRUM_SLOPE = -1.07
@@ -289,20 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else ([10_000] if a.quick else [10_000, 100_000, 1_000_000])
-    if not a.no_header:
-        for line in header_lines():
-            print(line, flush=True)
-    rep = Reporter()
-    t = time.perf_counter()
-    try:
+    ef = [int(x) for x in a.ef.split(",")] if a.ef else ([20, 40, 80] if a.quick else [10, 20, 40, 80, 160, 320, 640, 1280])
+
+    def body(rep: Reporter) -> None:
         for n in sizes:
-            ef = [int(x) for x in a.ef.split(",")] if a.ef else ([20, 40, 80] if a.quick else [10, 20, 40, 80, 160, 320, 640, 1280])
             bench_size(n, rep, quick=a.quick, n_queries=a.queries or (100 if a.quick else 500), ef_list=ef,
                        skip_exact=a.skip_exact)
-    finally:
-        rep.fig("retrieval", "benchmark wall time", time.perf_counter() - t, "s")
-        rep.save(a.json)
-    return 0
+
+    return run_reported("retrieval", body, json_path=a.json, header=not a.no_header)
 
 
 if __name__ == "__main__":

@@ -714,12 +714,21 @@ def population_head(text: str | None) -> str | None:
     last = words[-1]
     if not last.endswith("s") and last not in _COLLECTIVE:
         return None  # "gross domestic product": not a group of people or things to compare
-    head = _HEAD_SYNONYMS.get(last, last)
-    if head.endswith("ies") and len(head) > 4:
-        head = head[:-3] + "y"
-    elif head.endswith("s") and not head.endswith("ss") and len(head) > 3:
-        head = head[:-1]
-    return head
+    return singular(_HEAD_SYNONYMS.get(last, last))
+
+
+def singular(word: str) -> str:
+    """'surgeons' -> 'surgeon', 'families' -> 'family': enough to compare head nouns."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def is_baseline_clause(text: str) -> bool:
+    """'up from 58% a year earlier', 'compared with 2021': a clause giving the figure's baseline."""
+    return _BASELINE_CLAUSE.match(text) is not None
 
 
 # Groups of people a survey or statistic can be "of". Two different heads only disagree

@@ -22,6 +22,7 @@ from claims.extract import (
     is_generic_head,
     is_person_head,
     population_head,
+    singular,
 )
 from claims.model import Claim, Evidence, FieldComparison, Quantity, Verdict
 from claims.quantities import interval_contains, intervals_overlap
@@ -122,8 +123,7 @@ def counted_kind(c: Claim) -> str | None:
             return None
     after = c.sentence[rel + len(q.text):][:80].lower()
     for word in re.findall(r"[a-z][a-z'’-]*", after)[:4]:
-        head = word[:-3] + "y" if word.endswith("ies") and len(word) > 4 else (
-            word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word)
+        head = singular(word)
         if head in ("people", "person") or is_person_head(head):
             return "person"
         if head in _OBJECT_HEADS:

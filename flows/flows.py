@@ -232,6 +232,18 @@ def _finish(summary: pipeline.RunSummary, run: _Run, t0: float) -> pipeline.RunS
 
 # --- flows --------------------------------------------------------------------------------
 
+def _read_changed(batch: list[str], settings: Settings, kind: str, force: bool, summary: pipeline.RunSummary,
+                  meter: Meter) -> list[Document]:
+    """Read a batch and keep what changed; the unreadable and the unchanged are counted and reported."""
+    docs, failed = read_batch(batch)
+    todo, same = pipeline.split_unchanged(docs, settings, kind=kind, force=force)
+    summary.errors += failed
+    summary.skipped += [d.path for d in same]
+    meter.passed(len(same), "unchanged, skipped")
+    meter.passed(len(failed), "unreadable, skipped")
+    return todo
+
+
 @flow(name="index_sources", log_prints=False)
 def index_sources_flow(paths: list[str], settings: Settings, progress: bool = True) -> pipeline.RunSummary:
     """Index source documents: read → skip unchanged → extract findings + embed → write."""
@@ -243,12 +255,7 @@ def index_sources_flow(paths: list[str], settings: Settings, progress: bool = Tr
         cached = _Cached()
 
         def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedSources] | None:
-            docs, failed = read_batch(batch)
-            todo, same = pipeline.split_unchanged(docs, settings, kind="sources")
-            summary.errors += failed
-            summary.skipped += [d.path for d in same]
-            meter.passed(len(same), "unchanged, skipped")
-            meter.passed(len(failed), "unreadable, skipped")
+            todo = _read_changed(batch, settings, "sources", False, summary, meter)
             if not todo:
                 return None
             return extract_sources.submit(todo, settings, cached.known(pipeline.known_hashes(todo, settings, kind="sources")))
@@ -277,12 +284,7 @@ def check_articles_flow(paths: list[str], settings: Settings, progress: bool = T
         cached = _Cached()
 
         def submit(batch: list[str]) -> PrefectFuture[pipeline.PreparedArticles] | None:
-            docs, failed = read_batch(batch)
-            todo, same = pipeline.split_unchanged(docs, settings, kind="check", force=force)
-            summary.errors += failed
-            summary.skipped += [d.path for d in same]
-            meter.passed(len(same), "unchanged, skipped")
-            meter.passed(len(failed), "unreadable, skipped")
+            todo = _read_changed(batch, settings, "check", force, summary, meter)
             if not todo:
                 return None
             known = cached.known(pipeline.known_hashes(todo, settings, kind="check"))

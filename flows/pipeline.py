@@ -32,7 +32,7 @@ import numpy as np
 
 from claimdesk.errors import ClaimdeskError
 from claimdesk.settings import Settings
-from claims.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, load_nlp, segment_many
+from claims.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, is_baseline_clause, load_nlp, segment_many
 from claims.extract import claims_from_sentences as _claims_from_sentences
 from claims.judge import JUDGE_VERSION, Thresholds, judge
 from claims.model import Claim, Evidence, Verdict
@@ -285,7 +285,7 @@ def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
     "..., according to 79% of members"); the clause when the sentence holds several."""
     siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
     # A baseline clause ("up from 58% a year earlier") names no topic: its sentence does.
-    text = claim.sentence if siblings == 1 or _BASELINE_START.match(claim.text) else claim.text
+    text = claim.sentence if siblings == 1 or is_baseline_clause(claim.text) else claim.text
     if _ANAPHORIC_START.match(claim.sentence):
         # "That was a fall of 36%": what fell is in the sentence before; without it the
         # embedding only knows "a fall".
@@ -295,7 +295,6 @@ def retrieval_text(claim: Claim, claims: list[Claim]) -> str:
     return text
 
 
-_BASELINE_START = re.compile(r"^\W*(?:and\s+)?(?:(?:up|down)\s+from|from|compared\s+(?:with|to)|versus|when\s+(?:it|there|they)\s+(?:was|were))\b", re.I)
 _ANAPHORIC_START = re.compile(r"^\W*(?:That|This|It|These|Those|The\s+(?:figure|number|total|rise|fall|increase|drop|decline))\s+(?:was|is|were|are|represents?|marks?|means?|leaves?)\b")
 
 
