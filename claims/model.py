@@ -127,6 +127,9 @@ class Verdict:
     explanation: str
     evidence: Evidence | None = None
     comparisons: tuple[FieldComparison, ...] = field(default_factory=tuple)
+    # The stable name of the rule that decided this verdict (claims/rules.py), so analysts
+    # can count verdicts by rule in SQL and editors see which rule fired.
+    rule: str = ""
 
     @property
     def agree(self) -> list[str]:
