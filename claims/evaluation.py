@@ -42,6 +42,9 @@ class EvalReport:
     supported_total: int = 0
     false_alarms: int = 0
     extra_flags: int = 0
+    # Of the extra flags, those on text that holds no gold quote at all (the rest sit inside a
+    # labelled quote whose verdict another claim carries: the same text flagged twice).
+    extra_flags_outside_gold: int = 0
     misses: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
 
@@ -63,6 +66,7 @@ class EvalReport:
             "flag_accuracy": round(self.flag_accuracy, 4), "errors_caught": self.errors_caught,
             "errors_total": self.errors_total, "false_alarms_on_supported": self.false_alarms,
             "supported_total": self.supported_total, "extra_flags": self.extra_flags,
+            "extra_flags_outside_gold": self.extra_flags_outside_gold,
         }
 
 
@@ -111,6 +115,7 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
     for c in claims:
         by_article.setdefault(c.article, []).append(c)
     matched: set[str] = set()
+    quote_spans: dict[str, list[tuple[int, int]]] = {}
     for g in gold:
         rep.gold += 1
         text = texts.get(g.article)
@@ -118,6 +123,7 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
             rep.misses.append(f"{g.article}: quote not in article: {g.quote!r}")
             continue
         s = text.index(g.quote)
+        quote_spans.setdefault(g.article, []).append((s, s + len(g.quote)))
         best, found = best_match((s, s + len(g.quote)), by_article.get(g.article, []))
         if found and best is not None:
             matched.add(best.claim_id)
@@ -145,5 +151,6 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
     for c in claims:
         if c.claim_id not in matched and c.verdict in PROBLEM_VERDICTS and c.article in {g.article for g in gold}:
             rep.extra_flags += 1
+            rep.extra_flags_outside_gold += not any(_overlap(q, (c.start, c.end)) for q in quote_spans.get(c.article, []))
             rep.extra.append(f"{c.article}: {c.verdict}: {c.text!r}")
     return rep
