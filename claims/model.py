@@ -130,6 +130,9 @@ class Verdict:
     # The stable name of the rule that decided this verdict (claims/rules.py), so analysts
     # can count verdicts by rule in SQL and editors see which rule fired.
     rule: str = ""
+    # The calibrated probability that the claim has a problem (contradicted, misrepresented or
+    # unverifiable), from claims/decision.py; None when no calibration model is in use.
+    problem_probability: float | None = None
 
     @property
     def agree(self) -> list[str]:
