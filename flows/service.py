@@ -228,30 +228,45 @@ def _read_changed(batch: list[str], settings: Settings, kind: str, force: bool, 
     return todo
 
 
-def index_sources(paths: list[str], settings: Settings, *, progress: bool = False, executor: Executor | None = None
-                  ) -> RunSummary:
-    """Index source documents: read → skip unchanged → extract findings + embed → write."""
-    ex = executor or Inline()
+P = TypeVar("P", PreparedArticles, PreparedSources)
+
+
+def _run_batches(paths: list[str], settings: Settings, ex: Executor, *, kind: str, unit: str, progress: bool, force: bool,
+                 prepare: Callable[[list[Document], frozenset[str]], Pending[P]],
+                 store: Callable[[P, str, Meter], RunSummary]) -> tuple[RunSummary, Meter]:
+    """The batch loop of a recorded run: read each batch and keep what changed, `prepare` it
+    (told which text hashes are cached), `store` it, in input order; the run's summary and meter."""
     t0 = time.perf_counter()
     files, errors = expand(paths)
-    summary = RunSummary("sources", errors=errors)
-    meter = Meter(len(files), "statements", progress, ex.say)
-    with recorded(settings, "sources", flow_run_id=ex.flow_run_id, runner=ex.runner) as run:
+    summary = RunSummary(kind, errors=errors)
+    meter = Meter(len(files), unit, progress, ex.say)
+    with recorded(settings, kind, flow_run_id=ex.flow_run_id, runner=ex.runner) as run:
         cached = _RunCache()
 
-        def submit(batch: list[str]) -> Pending[PreparedSources] | None:
-            todo = _read_changed(batch, settings, "sources", False, summary, meter, ex)
+        def submit(batch: list[str]) -> Pending[P] | None:
+            todo = _read_changed(batch, settings, kind, force, summary, meter, ex)
             if not todo:
                 return None
-            return ex.prepare_sources(todo, settings, cached.known(steps.known_hashes(todo, settings, kind="sources")))
+            return prepare(todo, cached.known(steps.known_hashes(todo, settings, kind=kind)))
 
         for prepared in _ahead(batches(files), submit, ex.ahead):
-            written = ex.store_sources(prepared, settings, meter)
+            written = store(prepared, run.run_id, meter)
             cached.add(prepared.vectors)
             meter.passed(len(written.errors), "failed with an unexpected error, skipped")
             summary.merge(written)
         summary.seconds = time.perf_counter() - t0
         run.counted(summary)
+    return summary, meter
+
+
+def index_sources(paths: list[str], settings: Settings, *, progress: bool = False, executor: Executor | None = None
+                  ) -> RunSummary:
+    """Index source documents: read → skip unchanged → extract findings + embed → write."""
+    ex = executor or Inline()
+    summary, meter = _run_batches(
+        paths, settings, ex, kind="sources", unit="statements", progress=progress, force=False,
+        prepare=lambda docs, known: ex.prepare_sources(docs, settings, known),
+        store=lambda batch, _run_id, meter: ex.store_sources(batch, settings, meter))
     if summary.processed:
         meter.say(f"{len(summary.processed)} sources added or revised: `claimdesk recheck` re-judges the claims they may change")
     return summary
@@ -259,30 +274,17 @@ def index_sources(paths: list[str], settings: Settings, *, progress: bool = Fals
 
 def check_articles(paths: list[str], settings: Settings, *, progress: bool = False, force: bool = False,
                    executor: Executor | None = None) -> RunSummary:
-    """Check articles: read → skip unchanged (unless `force`) → extract claims + embed → judge + write."""
+    """Check articles: read → skip unchanged (unless `force`) → extract claims + embed → judge + write.
+
+    The statement index is loaded once, when the first batch needs it; with no source
+    indexed only the claim sentences are embedded (nothing is retrieved).
+    """
     ex = executor or Inline()
-    t0 = time.perf_counter()
-    files, errors = expand(paths)
-    summary = RunSummary("check", errors=errors)
-    meter = Meter(len(files), "claims", progress, ex.say)
-    with recorded(settings, "check", flow_run_id=ex.flow_run_id, runner=ex.runner) as run:
-        index = _LazyIndex(settings)
-        cached = _RunCache()
-
-        def submit(batch: list[str]) -> Pending[PreparedArticles] | None:
-            todo = _read_changed(batch, settings, "check", force, summary, meter, ex)
-            if not todo:
-                return None
-            known = cached.known(steps.known_hashes(todo, settings, kind="check"))
-            return ex.prepare_articles(todo, settings, known, bool(index.get().rows))
-
-        for prepared in _ahead(batches(files), submit, ex.ahead):
-            written = ex.store_articles(prepared, settings, index.get(), run.run_id, meter)
-            cached.add(prepared.vectors)
-            meter.passed(len(written.errors), "failed with an unexpected error, skipped")
-            summary.merge(written)
-        summary.seconds = time.perf_counter() - t0
-        run.counted(summary)
+    index = _LazyIndex(settings)
+    summary, _ = _run_batches(
+        paths, settings, ex, kind="check", unit="claims", progress=progress, force=force,
+        prepare=lambda docs, known: ex.prepare_articles(docs, settings, known, bool(index.get().rows)),
+        store=lambda batch, run_id, meter: ex.store_articles(batch, settings, index.get(), run_id, meter))
     return summary
 
 

@@ -326,28 +326,43 @@ def store_articles(batch: PreparedArticles, settings: Settings, index: Statement
     for f in failed:
         f.record(summary)
     folds = _Folds(db)
-    for (doc, _), claims in zip(pairs, scored, strict=True):
-        try:
-            judged = judge_claims(claims, settings, index, vectors)
-            with folds.session() as con:
-                writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
-                                       content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
-                                       judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence,
-                                       run_id=run_id)
-        except _NOT_ONE_ARTICLE:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one bad article is reported and skipped
-            Failure.of(doc.path, exc).record(summary)
-            continue
-        summary.processed.append(doc.path)
-        summary.claims += len(claims)
+
+    def write(item: tuple[Document, list[Claim]]) -> int:
+        doc, claims = item
+        judged = judge_claims(claims, settings, index, vectors)
+        with folds.session() as con:
+            writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
+                                   content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
+                                   judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence,
+                                   run_id=run_id)
         for v, _ in judged:
             summary.verdicts[v.verdict] = summary.verdicts.get(v.verdict, 0) + 1
-        if done:
-            done(doc.path, len(claims))
+        return len(claims)
+
+    _one_by_one([(doc, claims) for (doc, _), claims in zip(pairs, scored, strict=True)], lambda p: p[0].path, write,
+                summary, done)
     folds.finish()
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _one_by_one(items: list[T], path: Callable[[T], str], write: Callable[[T], int], summary: RunSummary,
+                done: Done | None) -> None:
+    """`write` each item in turn (it returns how many claims or statements it wrote). An
+    unexpected error skips that item only, reported in `summary.errors` with its traceback
+    in `summary.tracebacks`; a database problem (`_NOT_ONE_ARTICLE`) fails the batch."""
+    for item in items:
+        try:
+            n = write(item)
+        except _NOT_ONE_ARTICLE:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad input is reported and skipped
+            Failure.of(path(item), exc).record(summary)
+            continue
+        summary.processed.append(path(item))
+        summary.claims += n
+        if done:
+            done(path(item), n)
 
 
 # --- sources --------------------------------------------------------------------------
@@ -400,21 +415,17 @@ def store_sources(batch: PreparedSources, settings: Settings, done: Done | None 
         with session(db) as con:
             writes.store_vectors(con, batch.vectors, batch.model)
     folds = _Folds(db)
-    for doc, findings, period in zip(batch.docs, batch.findings, batch.periods, strict=True):
-        try:
-            with folds.session() as con:
-                writes.replace_source(con, source_id=doc.doc_id, path=doc.path, title=doc.title, fmt=doc.format,
-                                      meta=doc.meta, period=period, text=doc.text, content_hash=doc.content_hash,
-                                      findings=findings, extractor=EXTRACTOR)
-        except _NOT_ONE_ARTICLE:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one bad document is reported and skipped
-            Failure.of(doc.path, exc).record(summary)
-            continue
-        summary.processed.append(doc.path)
-        summary.claims += len(findings)
-        if done:
-            done(doc.path, len(findings))
+
+    def write(item: tuple[Document, list[Claim], str | None]) -> int:
+        doc, findings, period = item
+        with folds.session() as con:
+            writes.replace_source(con, source_id=doc.doc_id, path=doc.path, title=doc.title, fmt=doc.format,
+                                  meta=doc.meta, period=period, text=doc.text, content_hash=doc.content_hash,
+                                  findings=findings, extractor=EXTRACTOR)
+        return len(findings)
+
+    _one_by_one(list(zip(batch.docs, batch.findings, batch.periods, strict=True)), lambda x: x[0].path, write,
+                summary, done)
     folds.finish()
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,20 +21,11 @@ from sources.lexical import BM25
 from sources.retrieval_text import is_retrievable, retrieval_text
 from sources.retrieve import AnnIndex, rank_candidates
 
+if TYPE_CHECKING:
+    from store.reads import StatementRow  # the type only: the index is built from what the store loaded
+
 # (verdict, [(statement_id, rank, hybrid, dense, lexical) for each candidate, best first])
 Judged = list[tuple[Verdict, list[tuple[str, int, float, float, float]]]]
-
-
-class StatementRow(Protocol):
-    """A stored source statement, as the store loads it (`store.reads.StatementRow`)."""
-
-    statement_id: str
-    source_id: str
-    source_title: str
-    text: str
-    start: int
-    end: int
-    finding: Claim
 
 
 @dataclass
