@@ -4,8 +4,8 @@
                          [--only pipeline,cold,retrieval] [--sizes 10000,100000,1000000]
 
 Runs, each in its own child process (own models, own peak RSS), one after the other:
-benchmarks.pipeline_speed (end-to-end check, stage breakdown, model floor, re-run,
-prototyped speed-ups), benchmarks.cold_start (one article from a cold process, Prefect
+benchmarks.pipeline_speed (end-to-end check through the CLI, stage breakdown of the
+service run inline, model floor, re-run), benchmarks.cold_start (one article from a cold process, Prefect
 overhead) and benchmarks.retrieval_scale (exact and approximate search at 10k-1M).
 --quick is the CI smoke variant: 10 articles, 4 sources, 10k vectors, no 2nd cold start.
 The first lines name the machine (cores, memory, load) and the versions used. Results

@@ -9,8 +9,8 @@
 2. The same work split into phases in a child process with timers, in the order the
    command meets them: import the CLI, import the flows (Prefect), the first flow run
    (Prefect starts its local server), import spaCy and load the pipeline, import
-   sentence-transformers/torch and load the embedder, then the check itself on the
-   plain functions (read, extract, embed, match, judge, store).
+   sentence-transformers/torch and load the embedder, then the check itself through
+   the service run inline (read, extract, embed, match, judge, store; no Prefect).
 3. `python -X importtime` of the same imports: the heaviest top-level packages.
 Prefect runs with a benchmark-local PREFECT_HOME that `sources add` has already
 initialised (a user's second command, not the very first).
@@ -76,7 +76,10 @@ def phases(db: str, article: str, n_tasks: int) -> None:
     import flows.cli  # noqa: F401
 
     t = mark("import CLI (argparse, settings, yaml)", t)
-    from flows import flows as fl  # noqa: F401 - imports prefect
+    from flows.prefect_env import configure
+
+    configure()  # as the CLI's main does before a flow
+    from flows import prefect_flows  # noqa: F401 - imports prefect
 
     t = mark("import flows (Prefect)", t)
     from prefect import flow
@@ -104,10 +107,10 @@ def phases(db: str, article: str, n_tasks: int) -> None:
 
     load_model(settings.models.embedding)
     t = mark("import sentence-transformers/torch + load embedder", t)
-    from flows import pipeline
+    from flows import service
 
-    s = pipeline.check_articles([article], settings)
-    t = mark("check on the plain functions", t)
+    s = service.check_articles([article], settings)
+    t = mark("check through the service, inline", t)
     out["total"] = time.perf_counter() - t0 - probe_s
     out["claims"] = s.claims
     print(json.dumps({"phases": out, "prefect": probe}))
@@ -115,7 +118,7 @@ def phases(db: str, article: str, n_tasks: int) -> None:
 
 # Heavy dependencies first, each charged only what earlier ones did not load already.
 IMPORT_ORDER = ["numpy", "scipy", "yaml", "duckdb", "prefect", "spacy", "torch", "transformers", "sentence_transformers",
-                "flows.cli", "flows.flows", "flows.pipeline"]
+                "flows.cli", "flows.service", "flows.prefect_flows"]
 
 
 def importtime_top(stderr: str, n: int = 12) -> list[tuple[str, float]]:

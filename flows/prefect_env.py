@@ -2,6 +2,10 @@
 
 With no PREFECT_API_URL, Prefect starts a temporary local server for the process, so
 running a flow needs no server setup. Values already set by the user win.
+
+Nothing happens on import: each entry point calls `configure()` itself before Prefect is
+imported (the CLI's `main` for the commands that run flows, `claimdesk serve`, the
+tests' conftest, the benchmarks that run flows).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _DEFAULTS = {
 
 
 def configure() -> None:
+    """Set the defaults above where the environment has no value, and create PREFECT_HOME."""
     for key, value in _DEFAULTS.items():
         os.environ.setdefault(key, value)
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

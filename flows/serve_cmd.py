@@ -26,6 +26,7 @@ from pathlib import Path
 
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
+from flows.service import inbox_folders
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,13 @@ class Scheduled:
 
 def schedules(settings: Settings) -> list[Scheduled]:
     s = settings.schedules
-    inbox = ", ".join(_inbox_folders(settings))
+    inbox = ", ".join(inbox_folders(settings))
     return [
         Scheduled("check_inbox", s.check_inbox.cron, "schedules.check_inbox.cron", "check_inbox",
                   f"check new or changed articles in {inbox}"),
         Scheduled("recheck", s.recheck.cron, "schedules.recheck.cron", "recheck_claims",
                   "re-judge claims judged before a source was added or revised"),
     ]
-
-
-def _inbox_folders(settings: Settings) -> list[str]:
-    # The same rule as flows.flows.inbox_folders, without importing Prefect for --dry-run's sake.
-    return [str(settings.resolve(p.strip())) for p in settings.schedules.check_inbox.inbox.split(",") if p.strip()]
 
 
 def next_run(cron: str, timezone: str, key: str, after: dt.datetime | None = None) -> dt.datetime:
@@ -83,7 +79,7 @@ def print_plan(settings: Settings) -> None:
     from flows.runners import describe
 
     print(f"\ndatabase: {settings.resolve(settings.database)}   runner: {describe(settings)}")
-    for folder in _inbox_folders(settings):
+    for folder in inbox_folders(settings):
         if not Path(folder).is_dir():
             print(f"note: inbox folder {folder} does not exist yet; check_inbox reports it until it does")
 
@@ -115,7 +111,7 @@ def _serve(settings: Settings) -> None:
     from prefect import serve
     from prefect.schedules import Cron
 
-    from flows.flows import check_inbox_flow, recheck_claims_flow
+    from flows.prefect_flows import check_inbox_flow, recheck_claims_flow
 
     tz = settings.schedules.timezone
     by_name = {s.name: s for s in schedules(settings)}
@@ -192,9 +188,9 @@ def _healthy(url: str) -> bool:
 
 
 def run_recheck(settings: Settings, *, all_claims: bool = False, quiet: bool = False) -> int:
-    from flows.flows import recheck_claims
+    from flows.prefect_flows import recheck_claims_flow
 
-    summary = recheck_claims(settings, all_claims=all_claims, progress=not quiet)
+    summary = recheck_claims_flow(settings, all_claims, not quiet)
     print(f"recheck: {len(summary.rejudged)} claims in {summary.articles} articles re-judged, "
           f"{summary.new_rows} new verdict rows, {len(summary.changed)} verdicts changed, "
           f"{len(summary.disagreements)} now disagree with an editor's review; {summary.seconds:.1f}s")

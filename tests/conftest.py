@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from claimdesk.settings import Settings, load_settings
 from flows.prefect_env import configure
-
-configure()
-
-from claimdesk.settings import Settings, load_settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data" / "demo"
 DEVSET = REPO / "data" / "devset"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' entry point sets Prefect's environment (quiet, local, no telemetry) as
+    the CLI's `main` does, before any test module imports Prefect."""
+    configure()
 
 
 @pytest.fixture(scope="session")

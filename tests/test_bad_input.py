@@ -18,7 +18,7 @@ import pytest
 
 from claimdesk.errors import InputError
 from flows.cli import main
-from flows.pipeline import read_documents
+from flows.steps import read_documents
 from sources.readers import MAX_TEXT_BYTES, iter_paths, read_document
 
 from .conftest import DEMO, DEVSET
@@ -248,7 +248,7 @@ def test_special_files_do_not_hang(tmp_path):
 @pytest.mark.slow
 def test_check_reports_each_bad_input_and_processes_the_rest(settings, prefect_harness, tmp_path, capsys):
     """The real CLI: one good article (with a Unicode name) among bad files and a dead URL."""
-    from flows.pipeline import index_sources
+    from flows.service import index_sources
 
     index_sources([str(DEMO / "sources")], settings)
     batch = tmp_path / "batch"

@@ -1,6 +1,6 @@
 """Smoke test of the speed benchmarks (`python -m benchmarks --quick` runs them in full):
 the corpus generator, the retrieval benchmark on 2k vectors and the pipeline benchmark
-on 5 articles through the plain functions (no Prefect, no child processes). Checks that
+on 5 articles through the service run inline (no Prefect, no child processes). Checks that
 every figure is printed and sane, not how fast this machine is."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_retrieval_benchmark_small(tmp_path, capsys):
 
 def test_pipeline_benchmark_plain_functions(tmp_path, capsys):
     out = tmp_path / "p.json"
-    assert pipeline_speed.main(["--articles", "5", "--sources", "3", "--no-cli", "--no-proto", "--no-header",
+    assert pipeline_speed.main(["--articles", "5", "--sources", "3", "--no-cli", "--no-header",
                                 "--workdir", str(tmp_path / "w"), "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     figs = _figures(out)

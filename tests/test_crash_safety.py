@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline
+from flows import service
 from flows.cli import main
 from store.db import connect
 
@@ -223,8 +223,8 @@ def test_kill_9_during_sources_add_and_check_converges(settings, prefect_harness
 
     src, arts = _inputs(tmp_path)
     ref_db = str(settings.resolve(settings.database))
-    pipeline.index_sources([src], settings)
-    pipeline.check_articles([arts], settings)
+    service.index_sources([src], settings)
+    service.check_articles([arts], settings)
     reference = _snapshot(ref_db)
     assert reference[0]["claims"] > 20 and reference[0]["source_statements"] > 20, reference[0]
 
@@ -234,8 +234,8 @@ def test_kill_9_during_sources_add_and_check_converges(settings, prefect_harness
     seed = int(os.environ.get("CLAIMDESK_CRASH_SEED", random.randrange(10**6)))
     rng = random.Random(seed)
     log = []
-    for args, finish in ((["sources", "add", src], lambda: pipeline.index_sources([src], crash)),
-                         (["check", arts], lambda: pipeline.check_articles([arts], crash))):
+    for args, finish in ((["sources", "add", src], lambda: service.index_sources([src], crash)),
+                         (["check", arts], lambda: service.check_articles([arts], crash))):
         for after_progress in (False, True):
             when = _run_and_kill(["--db", crash_db, *args], env, rng, after_progress)
             if Path(crash_db).exists():
@@ -244,7 +244,7 @@ def test_kill_9_during_sources_add_and_check_converges(settings, prefect_harness
                 stored = _snapshot(crash_db)[0] if "schema: database set up" not in "\n".join(lines) else {}
                 when += f", left {stored.get('source_documents', 0)} sources, {stored.get('articles', 0)} articles"
             log.append(f"{args[0]}: killed at {when}")
-        finish()  # re-run to completion (the plain functions the CLI's tasks wrap)
+        finish()  # re-run to completion (the service the CLI's flows run, here inline)
     code, lines = _doctor(crash_db, capsys)
     assert code == 0, "\n".join(lines)
     assert _snapshot(crash_db) == reference, f"seed {seed}: {log}"

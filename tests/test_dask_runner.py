@@ -1,5 +1,5 @@
 """`runner: dask`: the index and check flows on a 2-worker LocalCluster write the same rows
-as the local runner and as the plain pipeline functions.
+as the local runner and as the service run inline (no Prefect).
 
 Workers are processes (`dask.processes: true`, the default): each loads spaCy and the
 embedding model itself (about 5-10 s here), which is what a real cluster does. Batches
@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from claimdesk.settings import DaskSettings, Settings
-from flows import flows, pipeline
+from flows import service
+from flows.prefect_flows import check_articles_flow, index_sources_flow, on_runner
 
 from .conftest import DEVSET
 
@@ -46,37 +47,37 @@ def _snapshot(db: str) -> tuple[dict[str, list[tuple[object, ...]]], dict[tuple[
 
 
 def _run(settings: Settings, how: str, indexed: str) -> str:
-    """Index the sources (on Dask; the others copy the plain run's index) and check the articles."""
+    """Index the sources (on Dask; the others copy the inline run's index) and check the articles."""
     db = str(settings.resolve(settings.database))
     articles = [str(DEVSET / "articles")]
     if how == "dask":
-        flows.index_sources([str(DEVSET / "sources")], settings, progress=False)
+        on_runner(index_sources_flow, settings)([str(DEVSET / "sources")], settings, False)
     else:
         shutil.copy(indexed, db)
-    if how == "plain":
-        pipeline.check_articles(articles, settings)
+    if how == "inline":
+        summary = service.check_articles(articles, settings)
     else:
-        summary = flows.check_articles(articles, settings, progress=False)
-        assert len(summary.processed) == 6 and not summary.errors
+        summary = on_runner(check_articles_flow, settings)(articles, settings, False)
+    assert len(summary.processed) == 6 and not summary.errors
     return db
 
 
 def test_dask_local_cluster_writes_the_same_rows(settings, prefect_harness, tmp_path, monkeypatch):
     if not (DEVSET / "articles").exists():
         pytest.skip("no data/devset")
-    monkeypatch.setattr(flows, "BATCH_SIZE", 2)
+    monkeypatch.setattr(service, "BATCH_SIZE", 2)
     on = {
         how: dataclasses.replace(settings, database=str(tmp_path / f"{how}.duckdb"), runner=runner,
                                  dask=DaskSettings(n_workers=2, threads_per_worker=1, processes=True))
-        for how, runner in (("plain", "local"), ("local", "local"), ("dask", "dask"))
+        for how, runner in (("inline", "local"), ("local", "local"), ("dask", "dask"))
     }
     indexed = str(tmp_path / "indexed.duckdb")
-    pipeline.index_sources([str(DEVSET / "sources")], dataclasses.replace(settings, database=indexed))
+    service.index_sources([str(DEVSET / "sources")], dataclasses.replace(settings, database=indexed))
     snaps = {how: _snapshot(_run(s, how, indexed)) for how, s in on.items()}
 
     base_tables, base_vectors = snaps["local"]
     assert len(base_tables["claims"]) >= 60 and len(base_tables["verdicts"]) == len(base_tables["claims"])
-    for how in ("plain", "dask"):
+    for how in ("inline", "dask"):
         tables, vectors = snaps[how]
         for name in _TABLES:
             assert tables[name] == base_tables[name], f"{how}: {name} differs from the local runner"

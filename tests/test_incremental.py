@@ -10,12 +10,23 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import flows, pipeline
+from claimdesk.settings import Settings
+from flows import prefect_flows, steps
+from flows.prefect_flows import check_articles_flow, index_sources_flow, on_runner
+from flows.steps import RunSummary
 from sources import embed
 
 from .conftest import DEMO
 
 pytestmark = pytest.mark.slow
+
+
+def _index(paths: list[str], settings: Settings) -> RunSummary:
+    return on_runner(index_sources_flow, settings)(paths, settings, False)
+
+
+def _check(paths: list[str], settings: Settings) -> RunSummary:
+    return on_runner(check_articles_flow, settings)(paths, settings, False)
 
 
 def _one(db: str, sql: str, params: list[object] | None = None) -> object:
@@ -33,8 +44,8 @@ def _no_model_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("model work on unchanged inputs")
 
-    monkeypatch.setattr(pipeline, "extract_article_claims", boom)
-    monkeypatch.setattr(pipeline, "extract_findings", boom)
+    monkeypatch.setattr(steps, "extract_article_claims", boom)
+    monkeypatch.setattr(steps, "extract_findings", boom)
     monkeypatch.setattr(embed.Embedder, "encode", boom)
 
 
@@ -44,15 +55,15 @@ def test_second_run_of_the_same_folders_does_no_model_work(settings, prefect_har
     inbox.mkdir()
     for n in range(3):
         shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", inbox / f"copy-{n}.txt")
-    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
-    first = flows.check_articles([str(inbox)], settings, progress=False)
+    _index([str(DEMO / "sources")], settings)
+    first = _check([str(inbox)], settings)
     assert len(first.processed) == 3 and first.claims >= 24
     embeddings = _one(db, "SELECT count(*) FROM embeddings")
     verdicts = _one(db, "SELECT count(*) FROM verdicts")
 
     _no_model_work(monkeypatch)
-    src = flows.index_sources([str(DEMO / "sources")], settings, progress=False)
-    again = flows.check_articles([str(inbox)], settings, progress=False)
+    src = _index([str(DEMO / "sources")], settings)
+    again = _check([str(inbox)], settings)
     assert src.processed == [] and len(src.skipped) == 2
     assert again.processed == [] and sorted(Path(p).name for p in again.skipped) == ["copy-0.txt", "copy-1.txt", "copy-2.txt"]
     assert again.claims == 0 and not again.errors
@@ -66,11 +77,11 @@ def test_second_run_of_the_same_folders_does_no_model_work(settings, prefect_har
 
 def test_revised_article_through_the_flow(settings, prefect_harness, tmp_path):
     db = str(settings.resolve(settings.database))
-    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+    _index([str(DEMO / "sources")], settings)
     art = tmp_path / "a.txt"
     art.write_text("Survey news\n\nClose to three-quarters of facial plastic surgeons saw more patients under 30 asking for "
                    "surgery or injectables in 2022.\n")
-    flows.check_articles([str(art)], settings, progress=False)
+    _check([str(art)], settings)
     kept = str(_one(db, "SELECT claim_id FROM claims"))
     con = duckdb.connect(db)
     con.execute("INSERT INTO reviews (claim_id, verdict, note, reviewer) VALUES (?, 'supported', 'ok', 'ed')", [kept])
@@ -78,7 +89,7 @@ def test_revised_article_through_the_flow(settings, prefect_harness, tmp_path):
     embeddings = _one(db, "SELECT count(*) FROM embeddings")
 
     art.write_text(art.read_text() + "\nSurgery accounted for 28% of all procedures performed by members in 2022.\n")
-    run = flows.check_articles([str(art)], settings, progress=False)
+    run = _check([str(art)], settings)
     assert len(run.processed) == 1 and run.claims == 2
     assert _one(db, "SELECT count(*) FROM claims") == 2
     assert _one(db, "SELECT reviewed_verdict FROM claim_verdicts WHERE claim_id = ?", [kept]) == "supported"
@@ -88,7 +99,7 @@ def test_revised_article_through_the_flow(settings, prefect_harness, tmp_path):
     # Shorten it again: the dropped claim goes, with its matches and verdicts; its review stays in the log.
     dropped = str(_one(db, "SELECT claim_id FROM claims WHERE claim_id <> ?", [kept]))
     art.write_text(art.read_text().split("\nSurgery")[0] + "\n")
-    flows.check_articles([str(art)], settings, progress=False)
+    _check([str(art)], settings)
     assert _one(db, "SELECT count(*) FROM claims") == 1
     assert _one(db, "SELECT count(*) FROM verdicts WHERE claim_id = ?", [dropped]) == 0
     assert _one(db, "SELECT count(*) FROM matches WHERE claim_id = ?", [dropped]) == 0
@@ -97,20 +108,20 @@ def test_revised_article_through_the_flow(settings, prefect_harness, tmp_path):
 
 def test_runs_are_recorded_and_a_failed_run_says_so(settings, prefect_harness, tmp_path, monkeypatch):
     db = str(settings.resolve(settings.database))
-    flows.index_sources([str(DEMO / "sources")], settings, progress=False)
+    _index([str(DEMO / "sources")], settings)
 
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(pipeline, "store_articles", broken)
+    monkeypatch.setattr(steps, "store_articles", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        flows.check_articles([str(DEMO / "articles")], settings, progress=False)
+        _check([str(DEMO / "articles")], settings)
     monkeypatch.undo()
     status, error = _one(db, "SELECT status FROM runs WHERE kind = 'check'"), _one(
         db, "SELECT details->>'error' FROM runs WHERE kind = 'check'")
     assert status == "failed" and "disk on fire" in str(error)
 
-    flows.check_articles([str(DEMO / "articles")], settings, progress=False)
+    _check([str(DEMO / "articles")], settings)
     con = duckdb.connect(db, read_only=True)
     rows = con.execute("SELECT kind, status, n_inputs, n_claims, n_errors FROM runs ORDER BY started_at").fetchall()
     verdict_run = con.execute("SELECT DISTINCT v.run_id FROM verdicts v").fetchall()
@@ -143,8 +154,7 @@ def test_cli_rerun_of_unchanged_inputs_starts_no_flow(settings, prefect_harness,
         started.append("flow")
         raise AssertionError("a flow was started for unchanged inputs")
 
-    monkeypatch.setattr(flows, "check_articles", no_flow)
-    monkeypatch.setattr(flows, "index_sources", no_flow)
+    monkeypatch.setattr(prefect_flows, "on_runner", no_flow)  # how the CLI starts a flow
     _no_model_work(monkeypatch)
     assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--quiet"]) == 0
     assert "sources: 0 indexed, 2 unchanged, 0 failed; 0 statements" in capsys.readouterr().out

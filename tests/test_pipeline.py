@@ -1,4 +1,4 @@
-"""The whole pipeline on the bundled demo corpus, through the plain functions and through
+"""The whole pipeline on the bundled demo corpus, through the service run inline and through
 real Prefect flow runs, on a temporary DuckDB file."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline
+from flows import service
 from flows.cli import main
 
 from .conftest import DEMO, DEVSET
@@ -27,9 +27,9 @@ def _counts(db: str) -> dict[str, int]:
 
 def test_demo_end_to_end_and_idempotent(settings):
     db = str(settings.resolve(settings.database))
-    src = pipeline.index_sources([str(p) for p in sorted((DEMO / "sources").iterdir())], settings)
+    src = service.index_sources([str(p) for p in sorted((DEMO / "sources").iterdir())], settings)
     assert len(src.processed) == 2 and not src.errors
-    run = pipeline.check_articles([str(DEMO / "articles" / "baby-botox-trend.txt")], settings)
+    run = service.check_articles([str(DEMO / "articles" / "baby-botox-trend.txt")], settings)
     assert run.claims >= 8 and not run.errors
     first = _counts(db)
 
@@ -47,41 +47,41 @@ def test_demo_end_to_end_and_idempotent(settings):
         assert r[6] == "claimdesk.rules" and r[7]
 
     # Re-running the same inputs adds nothing.
-    again = pipeline.index_sources([str(DEMO / "sources")], settings)
+    again = service.index_sources([str(DEMO / "sources")], settings)
     assert again.processed == [] and len(again.skipped) == 2
-    rerun = pipeline.check_articles([str(DEMO / "articles")], settings)
+    rerun = service.check_articles([str(DEMO / "articles")], settings)
     assert rerun.processed == [] and rerun.skipped
-    forced = pipeline.check_articles([str(DEMO / "articles")], settings, force=True)
+    forced = service.check_articles([str(DEMO / "articles")], settings, force=True)
     assert forced.processed
     assert _counts(db) == first
 
 
 def test_bad_file_in_batch_is_reported_and_skipped(settings, tmp_path):
-    pipeline.index_sources([str(DEMO / "sources")], settings)
+    service.index_sources([str(DEMO / "sources")], settings)
     folder = tmp_path / "batch"
     folder.mkdir()
     shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", folder / "good.txt")
     (folder / "empty.txt").write_text("")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     paths = [str(p) for p in sorted(folder.iterdir())]
-    run = pipeline.check_articles(paths, settings)
+    run = service.check_articles(paths, settings)
     assert [Path(p).name for p in run.processed] == ["good.txt"]
     assert len(run.errors) == 2 and all("\n" not in e for e in run.errors)
 
 
 def test_revised_article_replaces_its_claims_and_keeps_reviews(settings, tmp_path):
-    pipeline.index_sources([str(DEMO / "sources")], settings)
+    service.index_sources([str(DEMO / "sources")], settings)
     art = tmp_path / "a.txt"
     art.write_text("Survey news\n\nClose to three-quarters of facial plastic surgeons saw more patients under 30 asking for "
                    "surgery or injectables in 2022.\n")
-    pipeline.check_articles([str(art)], settings)
+    service.check_articles([str(art)], settings)
     db = str(settings.resolve(settings.database))
     con = duckdb.connect(db)
     cid = con.execute("SELECT claim_id FROM claims").fetchone()[0]
     con.execute("INSERT INTO reviews (claim_id, verdict, note, reviewer) VALUES (?, 'supported', 'ok', 'ed')", [cid])
     con.close()
     art.write_text(art.read_text() + "\nSurgery accounted for 28% of all procedures performed by members in 2022.\n")
-    pipeline.check_articles([str(art)], settings)
+    service.check_articles([str(art)], settings)
     con = duckdb.connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM claims").fetchone()[0] == 2
     assert con.execute("SELECT reviewed_verdict FROM claim_verdicts WHERE claim_id = ?", [cid]).fetchone()[0] == "supported"
@@ -90,11 +90,11 @@ def test_revised_article_replaces_its_claims_and_keeps_reviews(settings, tmp_pat
 
 @pytest.mark.slow
 def test_flows_and_cli_end_to_end(settings, prefect_harness, capsys, tmp_path):
-    from flows.flows import check_articles, index_sources
+    from flows.prefect_flows import check_articles_flow, index_sources_flow, on_runner
 
-    summary = index_sources([str(DEMO / "sources")], settings, progress=False)
+    summary = on_runner(index_sources_flow, settings)([str(DEMO / "sources")], settings, False)
     assert len(summary.processed) == 2
-    summary = check_articles([str(DEMO / "articles")], settings, progress=False)
+    summary = on_runner(check_articles_flow, settings)([str(DEMO / "articles")], settings, False)
     assert summary.processed and summary.verdicts.get("misrepresented", 0) >= 2
 
     db = str(settings.resolve(settings.database))

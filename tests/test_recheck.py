@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline
+from flows import service
 from flows.cli import main
 
 from .conftest import DEMO
@@ -58,12 +58,12 @@ def corpus(settings, tmp_path):
     """Transit source indexed; the parks article (unverifiable) and a transit article checked;
     then the parks source is added and a second transit article is checked after it."""
     src, art = tmp_path / "sources", tmp_path / "articles"
-    pipeline.index_sources([_write(src, "transit.txt", TRANSIT_SOURCE)], settings)
+    service.index_sources([_write(src, "transit.txt", TRANSIT_SOURCE)], settings)
     parks, early = _write(art, "parks.txt", PARKS_ARTICLE), _write(art, "transit-early.txt", TRANSIT_ARTICLE)
-    pipeline.check_articles([parks, early], settings)
-    pipeline.index_sources([_write(src, "parks.txt", PARKS_SOURCE)], settings)
+    service.check_articles([parks, early], settings)
+    service.index_sources([_write(src, "parks.txt", PARKS_SOURCE)], settings)
     late = _write(art, "transit-late.txt", TRANSIT_ARTICLE)
-    pipeline.check_articles([late], settings)
+    service.check_articles([late], settings)
     return {"parks": parks, "early": early, "late": late}
 
 
@@ -73,34 +73,34 @@ def test_a_new_source_changes_a_verdict_and_only_stale_claims_are_rejudged(setti
     assert _rows(db, "SELECT verdict FROM claim_verdicts WHERE claim_id = ?", [parks]) == [("unverifiable",)]
     late_rows = _rows(db, "SELECT * FROM verdicts WHERE claim_id = ?", [late])
 
-    run_id = pipeline.start_run(settings, "recheck")
-    summary = pipeline.recheck_claims(settings, run_id=run_id)
-    pipeline.finish_run(settings, run_id, status="completed", n_inputs=summary.articles, n_claims=len(summary.rejudged),
-                        n_errors=0, details={})
+    summary = service.recheck(settings)
+    [(run_id,)] = _rows(db, "SELECT run_id FROM runs WHERE kind = 'recheck'")
+    [(checked_in,)] = _rows(db, "SELECT run_id FROM verdicts WHERE claim_id = ? ORDER BY verdict_id LIMIT 1", [parks])
 
     # Judged before the parks source: the parks claim and the early transit claim. Not the late one.
     assert sorted(summary.rejudged) == sorted([parks, early])
     assert summary.changed == [(parks, "unverifiable", "supported")] and summary.new_rows == 1
     history = _rows(db, "SELECT verdict, run_id FROM verdicts WHERE claim_id = ? ORDER BY verdict_id", [parks])
-    assert history == [("unverifiable", None), ("supported", run_id)]
-    assert _rows(db, "SELECT kind FROM runs WHERE run_id = ?", [run_id]) == [("recheck",)]
+    assert history == [("unverifiable", checked_in), ("supported", run_id)]
+    assert _rows(db, "SELECT kind, status, n_claims FROM runs WHERE run_id = ?", [run_id]) == [("recheck", "completed", 2)]
+    assert _rows(db, "SELECT kind FROM runs WHERE run_id = ?", [checked_in]) == [("check",)]
     assert _rows(db, "SELECT count(*) FROM verdicts WHERE claim_id = ?", [early]) == [(1,)]
     assert _rows(db, "SELECT * FROM verdicts WHERE claim_id = ?", [late]) == late_rows
     changes = _rows(db, "SELECT claim_id, old_verdict, new_verdict, run_id FROM verdict_changes")
     assert changes == [(parks, "unverifiable", "supported", run_id)]
 
     # The completed re-check vouches for the early claim, whose verdict did not change: nothing is stale now.
-    assert pipeline.recheck_claims(settings).rejudged == []
+    assert service.recheck(settings).rejudged == []
 
 
 def test_revised_source_makes_its_claims_stale_again(settings, corpus, tmp_path):
     db = str(settings.resolve(settings.database))
-    pipeline.recheck_claims(settings)
+    service.recheck(settings)
     parks = _claim(db, corpus["parks"])
     # The survey is corrected: 53%, not 35%. The parks claim now contradicts it.
     _write(tmp_path / "sources", "parks.txt", PARKS_SOURCE.replace("35%", "53%"))
-    pipeline.index_sources([str(tmp_path / "sources" / "parks.txt")], settings)
-    summary = pipeline.recheck_claims(settings)
+    service.index_sources([str(tmp_path / "sources" / "parks.txt")], settings)
+    summary = service.recheck(settings)
     assert parks in summary.rejudged
     assert (parks, "supported", "contradicted") in summary.changed
 
@@ -111,7 +111,7 @@ def test_editor_review_stays_final_and_a_change_is_a_disagreement(settings, corp
     con = duckdb.connect(db)
     con.execute("INSERT INTO reviews (claim_id, verdict, note, reviewer) VALUES (?, 'unverifiable', 'no source', 'ed')", [parks])
     con.close()
-    summary = pipeline.recheck_claims(settings)
+    summary = service.recheck(settings)
     assert summary.disagreements == [parks]
     row = _rows(db, "SELECT verdict, machine_verdict, reviewed_verdict, flagged FROM claim_verdicts WHERE claim_id = ?", [parks])
     assert row == [("unverifiable", "supported", "unverifiable", False)]
@@ -121,9 +121,9 @@ def test_editor_review_stays_final_and_a_change_is_a_disagreement(settings, corp
 def test_rebuilt_claims_judge_as_freshly_extracted_ones(settings):
     """`recheck --all` right after a check changes nothing: claims rebuilt from their rows
     are judged exactly as the extracted ones were."""
-    pipeline.index_sources([str(DEMO / "sources")], settings)
-    run = pipeline.check_articles([str(DEMO / "articles")], settings)
-    summary = pipeline.recheck_claims(settings, all_claims=True)
+    service.index_sources([str(DEMO / "sources")], settings)
+    run = service.check_articles([str(DEMO / "articles")], settings)
+    summary = service.recheck(settings, all_claims=True)
     checkable = run.claims - run.verdicts.get("not_checkable", 0)
     assert len(summary.rejudged) == checkable > 0
     assert summary.new_rows == 0 and summary.changed == []
@@ -135,7 +135,7 @@ def test_recheck_command_runs_the_flow(settings, corpus, prefect_harness, capsys
     assert main(["--db", db, "recheck", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "2 claims in 2 articles re-judged" in out and "unverifiable -> supported" in out
-    runs = _rows(db, "SELECT kind, status, n_claims, details->>'changed' FROM runs")
+    runs = _rows(db, "SELECT kind, status, n_claims, details->>'changed' FROM runs WHERE kind = 'recheck'")
     assert runs == [("recheck", "completed", 2, "1")]
     assert _rows(db, "SELECT count(*) FROM verdict_changes v JOIN runs r USING (run_id) WHERE r.kind = 'recheck'") == [(1,)]
     assert main(["--db", db, "recheck", "--quiet"]) == 0

@@ -17,8 +17,9 @@ import duckdb
 import pytest
 
 from claims.model import Claim
-from flows import pipeline
+from flows import service, steps
 from flows.cli import main
+from sources import matching
 from store import writes
 from store.db import transaction
 
@@ -41,7 +42,7 @@ def _batch(tmp_path: Path) -> Path:
 
 def _poison(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make one article fail in extraction, one in judging and one in its database write."""
-    extract, judge, replace = pipeline._claims_from_sentences, pipeline.judge, writes.replace_article
+    extract, judge, replace = steps.claims_from_sentences, matching.judge, writes.replace_article
 
     def bad_extract(text: str, sentences: list[object], *a: object, **k: object) -> list[Claim]:
         if "POISON-EXTRACT" in text:
@@ -60,8 +61,8 @@ def _poison(monkeypatch: pytest.MonkeyPatch) -> None:
                 raise KeyError("a bug halfway through the write")
         return replace(con, **kw)
 
-    monkeypatch.setattr(pipeline, "_claims_from_sentences", bad_extract)
-    monkeypatch.setattr(pipeline, "judge", bad_judge)
+    monkeypatch.setattr(steps, "claims_from_sentences", bad_extract)
+    monkeypatch.setattr(matching, "judge", bad_judge)
     monkeypatch.setattr(writes, "replace_article", bad_write)
 
 
@@ -75,7 +76,7 @@ def _rows(db: str, sql: str) -> list[tuple[object, ...]]:
 
 @pytest.mark.slow
 def test_an_unexpected_error_skips_only_its_article(settings, prefect_harness, tmp_path, capsys, monkeypatch):
-    pipeline.index_sources([str(DEMO / "sources")], settings)
+    service.index_sources([str(DEMO / "sources")], settings)
     folder = _batch(tmp_path)
     db = str(settings.resolve(settings.database))
     _poison(monkeypatch)
@@ -126,7 +127,7 @@ def test_isolated_runs_a_batch_at_once_and_falls_back_to_one_item_at_a_time():
             raise ValueError("three is bad\nsecond line")
         return [i * 10 for i in items]
 
-    kept, results, failures = pipeline.isolated([1, 2, 3, 4], work, lambda i: f"/in/{i}.txt")
+    kept, results, failures = steps.isolated([1, 2, 3, 4], work, lambda i: f"/in/{i}.txt")
     assert kept == [1, 2, 4] and results == [10, 20, 40]
     assert calls[0] == [1, 2, 3, 4] and len(calls) == 5
     [f] = failures
@@ -134,7 +135,7 @@ def test_isolated_runs_a_batch_at_once_and_falls_back_to_one_item_at_a_time():
     assert "Traceback" in f.traceback
     # A clean batch is one call.
     calls.clear()
-    assert pipeline.isolated([1, 2], work, str)[1] == [10, 20] and len(calls) == 1
+    assert steps.isolated([1, 2], work, str)[1] == [10, 20] and len(calls) == 1
 
 
 def test_database_problems_still_fail_the_batch():
@@ -146,15 +147,15 @@ def test_database_problems_still_fail_the_batch():
         raise ClaimdeskError("cannot open database: locked", path="/db/x.duckdb")
 
     with pytest.raises(ClaimdeskError):
-        pipeline.isolated([1, 2], work, str)
+        steps.isolated([1, 2], work, str)
 
 
-def test_plain_check_articles_isolates_too(settings, tmp_path, monkeypatch):
-    """The plain function (what the task wraps) reports the same way."""
-    pipeline.index_sources([str(DEMO / "sources")], settings)
+def test_inline_check_articles_isolates_too(settings, tmp_path, monkeypatch):
+    """The service run inline (no Prefect) reports the same way."""
+    service.index_sources([str(DEMO / "sources")], settings)
     folder = _batch(tmp_path)
     _poison(monkeypatch)
-    summary = pipeline.check_articles([str(folder)], settings)
+    summary = service.check_articles([str(folder)], settings)
     assert sorted(Path(p).name for p in summary.processed) == ["a-good.txt", "d-good.txt"]
     assert len(summary.errors) == 3 and all("\n" not in e for e in summary.errors)
     assert sorted(Path(p).name for p in summary.tracebacks) == ["b-poison-extract.txt", "c-poison-judge.txt",

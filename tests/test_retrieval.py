@@ -236,13 +236,13 @@ def test_statement_index_uses_ann_from_the_configured_size(monkeypatch, settings
     import types
 
     from claimdesk.settings import RetrievalSettings
-    from flows import pipeline
+    from flows import steps
+    from sources import matching
 
     built: list[int] = []
-    monkeypatch.setattr(pipeline.AnnIndex, "build", classmethod(lambda cls, v, threads=None: built.append(len(v)) or "ann"))
-    monkeypatch.setattr(pipeline.reads, "load_statements", lambda con: [types.SimpleNamespace(text=f"s{i}") for i in range(3)])
-    monkeypatch.setattr(pipeline, "embed_cached", lambda texts, s, db: np.zeros((len(texts), 4), np.float32))
-    db = str(settings.resolve(settings.database))
-    assert pipeline.StatementIndex.load(settings, db).ann is None and built == []
+    monkeypatch.setattr(matching.AnnIndex, "build", classmethod(lambda cls, v, threads=None: built.append(len(v)) or "ann"))
+    monkeypatch.setattr(steps.reads, "load_statements", lambda con: [types.SimpleNamespace(text=f"s{i}") for i in range(3)])
+    monkeypatch.setattr(steps, "embed_cached", lambda texts, s, db: np.zeros((len(texts), 4), np.float32))
+    assert steps.load_index(settings).ann is None and built == []
     small = dataclasses.replace(settings, retrieval=RetrievalSettings(ann_min_statements=3))
-    assert pipeline.StatementIndex.load(small, db).ann == "ann" and built == [3]
+    assert steps.load_index(small).ann == "ann" and built == [3]

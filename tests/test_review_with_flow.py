@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from flows import pipeline
+from flows import service
 from review.app import create_app
 from store.db import session
 
@@ -26,8 +26,8 @@ from .conftest import DEMO, REPO
 @pytest.mark.slow
 def test_no_review_lost_while_check_flow_writes(settings, tmp_path: Path) -> None:
     db = str(settings.resolve(settings.database))
-    pipeline.index_sources([str(DEMO / "sources")], settings)
-    pipeline.check_articles([str(DEMO / "articles")], settings)
+    service.index_sources([str(DEMO / "sources")], settings)
+    service.check_articles([str(DEMO / "articles")], settings)
     with session(db) as con:
         claim_ids = [r[0] for r in con.execute("SELECT claim_id FROM claims ORDER BY claim_id").fetchall()]
     inbox = tmp_path / "inbox"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from claimdesk.errors import ConfigError
-from flows import pipeline
+from flows import service
 from flows.cli import main
 from flows.serve_cmd import _healthy, next_run
 from store.db import session
@@ -71,7 +71,7 @@ def test_served_schedule_checks_a_new_inbox_file(settings, tmp_path):
     cfg = _config(tmp_path, '  server_port: 0\n  check_inbox:\n    cron: "* * * * *"\n    inbox: inbox\n'
                             '  recheck:\n    cron: "0 0 1 1 *"\n')
     db = tmp_path / "test.duckdb"
-    pipeline.index_sources([str(DEMO / "sources")], dataclasses.replace(settings, database=str(db)))
+    service.index_sources([str(DEMO / "sources")], dataclasses.replace(settings, database=str(db)))
     (tmp_path / "inbox").mkdir()
     shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", tmp_path / "inbox" / "new.txt")
 

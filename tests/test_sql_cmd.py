@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from claimdesk.settings import Settings
-from flows import pipeline
+from flows import service
 from flows.cli import main
 from store.db import connect
 
@@ -36,8 +36,8 @@ def build_demo_db(dest: Path, settings: Settings, tmp_root: Path) -> Path:
     if not _BUILT:
         original = tmp_root / "demo-original.duckdb"
         demo = dataclasses.replace(settings, database=str(original))
-        src = pipeline.index_sources([str(DEMO / "sources")], demo)
-        run = pipeline.check_articles([str(DEMO / "articles")], demo)
+        src = service.index_sources([str(DEMO / "sources")], demo)
+        run = service.check_articles([str(DEMO / "articles")], demo)
         assert not src.errors and not run.errors and run.claims >= 8
         _BUILT.append(original)
     shutil.copy(_BUILT[0], dest)
