@@ -158,6 +158,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # Issue #13: every field of a Quantity, so a claim or finding read back is the one written.
+    # Rows written before keep NULL here and are read as before (store/codec.py).
+    Migration(
+        2,
+        "lossless claims and statements",
+        """
+        ALTER TABLE claims ADD COLUMN in_quote BOOLEAN;
+        ALTER TABLE claims ADD COLUMN quantity_start INTEGER;
+        ALTER TABLE claims ADD COLUMN quantity_end INTEGER;
+        ALTER TABLE claims ADD COLUMN low_inclusive BOOLEAN;
+        ALTER TABLE claims ADD COLUMN high_inclusive BOOLEAN;
+        ALTER TABLE claims ADD COLUMN vague BOOLEAN;
+        ALTER TABLE claims ADD COLUMN scale DOUBLE;
+        ALTER TABLE claims ADD COLUMN quantity_kind VARCHAR;
+        ALTER TABLE source_statements ADD COLUMN sentence_start INTEGER;
+        ALTER TABLE source_statements ADD COLUMN sentence_end INTEGER;
+        ALTER TABLE source_statements ADD COLUMN quantity_start INTEGER;
+        ALTER TABLE source_statements ADD COLUMN quantity_end INTEGER;
+        ALTER TABLE source_statements ADD COLUMN low_inclusive BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN high_inclusive BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN vague BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN scale DOUBLE;
+        ALTER TABLE source_statements ADD COLUMN quantity_kind VARCHAR;
+        """,
+    ),
+    # Issue #13: the name of the rule that decided each verdict (NULL for rows judged before).
+    Migration(3, "verdicts.rule", "ALTER TABLE verdicts ADD COLUMN rule VARCHAR;"),
 )
 
 
