@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# What kind of number a quantity is (DESIGN.md, "The claim model").
-MEASURES = ("share", "change", "change_points", "count", "amount", "rank", "multiple", "level", "none")
+from claims.vocabulary import MEASURE_ORDER, VERDICT_ORDER
+from claims.vocabulary import PROBLEM_VERDICTS as _PROBLEMS
 
+# Plain-string views of claims/vocabulary.py, where the names and their order are defined.
+# What kind of number a quantity is.
+MEASURES: tuple[str, ...] = tuple(m.value for m in MEASURE_ORDER)
 # Verdicts, in the order an editor should see them (problems first).
-VERDICTS = ("contradicted", "misrepresented", "unverifiable", "supported", "not_checkable")
-PROBLEM_VERDICTS = frozenset({"contradicted", "misrepresented", "unverifiable"})
+VERDICTS: tuple[str, ...] = tuple(v.value for v in VERDICT_ORDER)
+PROBLEM_VERDICTS: frozenset[str] = frozenset(v.value for v in _PROBLEMS)
 
 # Claim types after Full Fact's schema (Konstantinovskiy et al. 2021).
 CLAIM_TYPES = (

@@ -22,6 +22,7 @@ from typing import Literal
 import duckdb
 
 from store.migrations import MIGRATIONS, VIEWS
+from store.vocabulary_sql import VERDICT_LIST
 
 Severity = Literal["problem", "note"]
 _EXAMPLES = 3
@@ -89,8 +90,7 @@ CHECKS: tuple[Check, ...] = (
           " WHERE s.finding_text IS NOT NULL"
           " AND substr(d.text, s.start_char + 1, s.end_char - s.start_char) IS DISTINCT FROM s.finding_text"),
     Check("content", "verdicts are one of the five verdicts",
-          "SELECT verdict_id FROM verdicts WHERE verdict NOT IN"
-          " ('supported', 'contradicted', 'misrepresented', 'unverifiable', 'not_checkable')"),
+          f"SELECT verdict_id FROM verdicts WHERE verdict NOT IN {VERDICT_LIST}"),
     Check("content", "embedding vectors have their stated dimension",
           "SELECT text_hash FROM embeddings WHERE len(vector) <> dim"),
     # Notes: states normal use produces.

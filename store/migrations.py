@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from claims.vocabulary import VerdictName
+from store.vocabulary_sql import QUEUE_ORDER, verdict_order_sql
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -158,6 +161,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # Issue #13: every field of a Quantity, so a claim or finding read back is the one written.
+    # Rows written before keep NULL here and are read as before (store/codec.py).
+    Migration(
+        2,
+        "lossless claims and statements",
+        """
+        ALTER TABLE claims ADD COLUMN in_quote BOOLEAN;
+        ALTER TABLE claims ADD COLUMN quantity_start INTEGER;
+        ALTER TABLE claims ADD COLUMN quantity_end INTEGER;
+        ALTER TABLE claims ADD COLUMN low_inclusive BOOLEAN;
+        ALTER TABLE claims ADD COLUMN high_inclusive BOOLEAN;
+        ALTER TABLE claims ADD COLUMN vague BOOLEAN;
+        ALTER TABLE claims ADD COLUMN scale DOUBLE;
+        ALTER TABLE claims ADD COLUMN quantity_kind VARCHAR;
+        ALTER TABLE source_statements ADD COLUMN sentence_start INTEGER;
+        ALTER TABLE source_statements ADD COLUMN sentence_end INTEGER;
+        ALTER TABLE source_statements ADD COLUMN quantity_start INTEGER;
+        ALTER TABLE source_statements ADD COLUMN quantity_end INTEGER;
+        ALTER TABLE source_statements ADD COLUMN low_inclusive BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN high_inclusive BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN vague BOOLEAN;
+        ALTER TABLE source_statements ADD COLUMN scale DOUBLE;
+        ALTER TABLE source_statements ADD COLUMN quantity_kind VARCHAR;
+        """,
+    ),
+    # Issue #13: the name of the rule that decided each verdict (NULL for rows judged before).
+    Migration(3, "verdicts.rule", "ALTER TABLE verdicts ADD COLUMN rule VARCHAR;"),
 )
 
 
@@ -189,7 +219,8 @@ VIEWS: dict[str, str] = {
             c.quantity_text, c.low, c.high, c.hedge, c.direction, c.subject,
             c.checkworthiness, c.extractor, c.extractor_version,
             v.agree, v.disagree, v.judged_at,
-            v.statement_id, r.note AS review_note
+            v.statement_id, r.note AS review_note,
+            v.rule
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)
@@ -198,22 +229,17 @@ VIEWS: dict[str, str] = {
         LEFT JOIN source_documents d ON d.source_id = s.source_id
     """,
     # The review queue: what still needs an editor (flagged by the machine, not yet reviewed),
-    # problems first, then the least sure. Same order as `claimdesk demo` prints it.
-    "flagged_claims": """
+    # in the review desk's order (problems first, then the least sure), as `claimdesk demo` prints it.
+    "flagged_claims": f"""
         CREATE OR REPLACE VIEW flagged_claims AS
-        SELECT *,
-            row_number() OVER (
-                ORDER BY CASE verdict WHEN 'contradicted' THEN 0 WHEN 'misrepresented' THEN 1
-                                      WHEN 'unverifiable' THEN 2 WHEN 'supported' THEN 3 ELSE 4 END,
-                         confidence NULLS FIRST, article_title, start_char, claim_id
-            ) AS queue_position
+        SELECT *, row_number() OVER (ORDER BY {QUEUE_ORDER}) AS queue_position
         FROM claim_verdicts
         WHERE flagged
         ORDER BY queue_position
     """,
     # Counts for dashboards: how many claims of each article got each current verdict, per source
     # of the evidence (NULL source: no evidence statement, e.g. not_checkable).
-    "verdict_summary": """
+    "verdict_summary": f"""
         CREATE OR REPLACE VIEW verdict_summary AS
         SELECT
             article_id, any_value(article_title) AS article_title,
@@ -224,17 +250,17 @@ VIEWS: dict[str, str] = {
             count(reviewed_verdict) AS reviewed
         FROM claim_verdicts
         GROUP BY article_id, source_id, verdict
-        ORDER BY article_title, article_id, source_title NULLS LAST, source_id, verdict
+        ORDER BY article_title, article_id, source_title NULLS LAST, source_id, {verdict_order_sql('verdict')}
     """,
     # Per source statement: the claims whose current verdict rests on it, by verdict, and how
     # often retrieval proposed it. Statements that back problem verdicts come first.
-    "source_coverage": """
+    "source_coverage": f"""
         CREATE OR REPLACE VIEW source_coverage AS
         WITH used AS (
             SELECT statement_id,
-                count(*) FILTER (WHERE verdict = 'supported') AS supports,
-                count(*) FILTER (WHERE verdict = 'contradicted') AS contradicts,
-                count(*) FILTER (WHERE verdict = 'misrepresented') AS misrepresents,
+                count(*) FILTER (WHERE verdict = '{VerdictName.SUPPORTED}') AS supports,
+                count(*) FILTER (WHERE verdict = '{VerdictName.CONTRADICTED}') AS contradicts,
+                count(*) FILTER (WHERE verdict = '{VerdictName.MISREPRESENTED}') AS misrepresents,
                 count(*) AS evidence_for
             FROM claim_verdicts WHERE statement_id IS NOT NULL
             GROUP BY statement_id

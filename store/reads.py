@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from claims.model import Claim, Quantity
+from claims.model import Claim
+from store import codec
 from store.migrations import MIGRATIONS, VIEWS
+from store.vocabulary_sql import QUEUE_ORDER
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,8 @@ class StatementRow:
     finding: Claim
 
 
-_STATEMENT_SQL = """
-SELECT s.statement_id, s.source_id, d.title, s.text, s.start_char, s.end_char, s.finding_text, s.quantity_text, s.value, s.low, s.high,
-       s.unit, s.hedge, s.measure, s.direction, s.subject, s.predicate, s.population, s.period, s.attribution
+_STATEMENT_SQL = f"""
+SELECT s.statement_id, s.source_id, d.title AS source_title, {", ".join("s." + c for c in codec.STATEMENT_TYPES)}
 FROM source_statements s JOIN source_documents d USING (source_id)
 ORDER BY s.source_id, s.start_char, s.statement_id
 """
@@ -34,31 +34,22 @@ ORDER BY s.source_id, s.start_char, s.statement_id
 
 def load_statements(con: duckdb.DuckDBPyConnection) -> list[StatementRow]:
     """All source statements with their findings rebuilt as Claims, for retrieval and judging."""
+    cur = con.execute(_STATEMENT_SQL)
+    cols = [d[0] for d in cur.description or ()]
     out = []
-    for r in con.execute(_STATEMENT_SQL).fetchall():
-        (sid, src, title, text, start, end, ftext, qtext, value, low, high, unit, hedge, measure, direction, subject,
-         predicate, population, period, attribution) = r
-        q = None
-        if value is not None:
-            hi = float("inf") if high is None else high
-            hedge_kind = (hedge or "").lower()
-            q = Quantity(value=value, low=low, high=hi, unit=unit, text=qtext or "", start=start, end=end, hedge=hedge,
-                         low_inclusive=not re.match(r"more than|over|above|just over|in excess", hedge_kind),
-                         high_inclusive=not re.match(r"nearly|almost|just under|less than|fewer than|under|below", hedge_kind))
-        finding = Claim(text=ftext or text, start=start, end=end, sentence=text, sentence_start=start, sentence_end=end,
-                        quantity=q, measure=measure or "none", direction=direction, subject=subject or "",
-                        predicate=predicate or "", population=population or "", period=period, attribution=attribution)
-        out.append(StatementRow(sid, src, title or "", text, start, end, finding))
+    for r in cur.fetchall():
+        row = dict(zip(cols, r, strict=True))
+        out.append(StatementRow(row["statement_id"], row["source_id"], row["source_title"] or "", row["text"],
+                                row["start_char"], row["end_char"], codec.statement_from_row(row)))
     return out
 
 
 def review_queue(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, object]]:
-    """Claims as an editor sees them: problems first, then low confidence."""
-    sql = """
+    """Claims in review-queue order (`store.vocabulary_sql.QUEUE_ORDER`): problems first, then the least sure."""
+    sql = f"""
         SELECT claim_id, article_title, claim_text, verdict, confidence, flagged, explanation, source_title, evidence_text
         FROM claim_verdicts
-        ORDER BY CASE verdict WHEN 'contradicted' THEN 0 WHEN 'misrepresented' THEN 1 WHEN 'unverifiable' THEN 2
-                              WHEN 'supported' THEN 3 ELSE 4 END, confidence, article_title, start_char
+        ORDER BY {QUEUE_ORDER}
     """
     if limit:
         sql += " LIMIT ?"
@@ -224,10 +215,8 @@ def claims_to_recheck(con: duckdb.DuckDBPyConnection, *, all_claims: bool = Fals
     return out
 
 
-_CLAIM_SQL = """
-SELECT claim_id, article_id, claim_text, start_char, end_char, sentence, sentence_start, sentence_end, quantity_text, value,
-       low, high, unit, hedge, measure, direction, subject, predicate, population, period, attribution, claim_type,
-       checkworthiness, checkable, not_checkable_reason
+_CLAIM_SQL = f"""
+SELECT claim_id, article_id, {", ".join(codec.CLAIM_TYPES)}
 FROM claims WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY article_id, start_char, end_char, claim_id
 """
@@ -239,28 +228,12 @@ def load_article_claims(con: duckdb.DuckDBPyConnection, article_ids: list[str]) 
     out: dict[str, list[tuple[str, Claim]]] = {}
     if not article_ids:
         return out
-    for r in con.execute(_CLAIM_SQL, [article_ids]).fetchall():
-        (cid, aid, text, start, end, sentence, s_start, s_end, qtext, value, low, high, unit, hedge, measure, direction,
-         subject, predicate, population, period, attribution, claim_type, checkworthiness, checkable, reason) = r
-        claim = Claim(text=text, start=start, end=end, sentence=sentence, sentence_start=s_start, sentence_end=s_end,
-                      quantity=_stored_quantity(qtext, value, low, high, unit, hedge, start, end), measure=measure or "none",
-                      direction=direction, subject=subject or "", predicate=predicate or "", population=population or "",
-                      period=period, attribution=attribution, claim_type=claim_type, checkworthiness=checkworthiness or 0.0,
-                      checkable=bool(checkable), reason=reason or "")
-        out.setdefault(aid, []).append((cid, claim))
+    cur = con.execute(_CLAIM_SQL, [article_ids])
+    cols = [d[0] for d in cur.description or ()]
+    for r in cur.fetchall():
+        row = dict(zip(cols, r, strict=True))
+        out.setdefault(row["article_id"], []).append((row["claim_id"], codec.claim_from_row(row)))
     return out
-
-
-def _stored_quantity(qtext: str | None, value: float | None, low: float | None, high: float | None, unit: str | None,
-                     hedge: str | None, start: int, end: int) -> Quantity | None:
-    """A stored quantity, with the bounds' inclusiveness read back from the hedge as for statements."""
-    if value is None:
-        return None
-    kind = (hedge or "").lower()
-    return Quantity(value=value, low=value if low is None else low, high=float("inf") if high is None else high,
-                    unit=unit or "", text=qtext or "", start=start, end=end, hedge=hedge,
-                    low_inclusive=not re.match(r"more than|over|above|just over|in excess", kind),
-                    high_inclusive=not re.match(r"nearly|almost|just under|less than|fewer than|under|below", kind))
 
 
 def latest_machine_verdicts(con: duckdb.DuckDBPyConnection, claim_ids: list[str]) -> dict[str, str]:

@@ -15,12 +15,16 @@ from typing import Any
 
 import duckdb
 
+from claims.vocabulary import PROBLEM_VERDICTS as _PROBLEMS
+from claims.vocabulary import VERDICT_ORDER
 from store.db import transaction
+from store.vocabulary_sql import PROBLEM_LIST, QUEUE_ORDER, problem_sql
 
 Row = dict[str, Any]
 
-VERDICTS: tuple[str, ...] = ("supported", "contradicted", "misrepresented", "unverifiable", "not_checkable")
-PROBLEM_VERDICTS: tuple[str, ...] = ("contradicted", "misrepresented", "unverifiable")
+# In review order (claims.vocabulary.VerdictName): the desk's menus, chips and legend list them so.
+VERDICTS: tuple[str, ...] = tuple(v.value for v in VERDICT_ORDER)
+PROBLEM_VERDICTS: tuple[str, ...] = tuple(v.value for v in VERDICT_ORDER if v in _PROBLEMS)
 # Queue tabs. "flagged" is what still needs an editor: flagged by the machine, not yet reviewed.
 STATUSES: tuple[str, ...] = ("all", "flagged", "unreviewed", "reviewed", "disagreement")
 MAX_PER_PAGE = 200
@@ -56,18 +60,16 @@ class QueueFilter:
 
 # One row per claim, from the analysts' view, plus the derived flags the desk sorts on.
 # A disagreement: a machine verdict judged after the newest review says something else.
-_QUEUE_BASE = """
+_QUEUE_BASE = f"""
     SELECT *,
         reviewed_verdict IS NOT NULL AS reviewed,
-        coalesce(verdict IN ('contradicted', 'misrepresented', 'unverifiable'), false) AS problem,
+        {problem_sql('verdict')} AS problem,
         coalesce(reviewed_verdict IS NOT NULL AND judged_at > reviewed_at
                  AND machine_verdict <> reviewed_verdict, false) AS disagreement
     FROM claim_verdicts
 """
-# Most urgent first: unreviewed before reviewed, problem verdicts, then the least sure.
-_QUEUE_ORDER = """
-    reviewed, problem DESC, confidence ASC NULLS FIRST, article_title, start_char, claim_id
-"""
+# Most urgent first: unreviewed before reviewed, problem verdicts, then the least sure (defined once).
+_QUEUE_ORDER = QUEUE_ORDER
 _STATUS_SQL: dict[str, str] = {
     "all": "true",
     "flagged": "NOT reviewed AND flagged",
@@ -198,14 +200,14 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> Row:
 def verdicts_per_article(con: duckdb.DuckDBPyConnection, limit: int = 12) -> list[Row]:
     """Current verdict counts per article for the queue chart, articles with most problems first."""
     rows = con.execute(
-        """
+        f"""
         WITH per AS (
             SELECT article_id, any_value(coalesce(article_title, article_path)) AS title,
                    coalesce(verdict, 'pending') AS verdict, count(*) AS n
             FROM claim_verdicts GROUP BY article_id, coalesce(verdict, 'pending')
         ), ranked AS (
             SELECT article_id, any_value(title) AS title, sum(n) AS total,
-                   coalesce(sum(n) FILTER (WHERE verdict IN ('contradicted', 'misrepresented', 'unverifiable')), 0)
+                   coalesce(sum(n) FILTER (WHERE verdict IN {PROBLEM_LIST}), 0)
                        AS problems
             FROM per GROUP BY article_id
             ORDER BY problems DESC, total DESC, title, article_id LIMIT $limit

@@ -27,6 +27,7 @@ import duckdb
 import numpy as np
 
 from claims.model import Claim, Verdict
+from store import codec
 from store.db import transaction
 
 Candidates = list[tuple[str, int, float, float, float]]  # (statement_id, rank, similarity, dense, lexical)
@@ -73,26 +74,6 @@ def _scan(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, np.ndarr
         con.unregister(name)
 
 
-def _quantity_fields(c: Claim) -> dict[str, object]:
-    q = c.quantity
-    return {
-        "quantity_text": q.text if q else None, "value": q.value if q else None,
-        "low": q.low if q else None, "high": None if q is None or q.high == float("inf") else q.high,
-        "unit": q.unit if q else None, "hedge": q.hedge if q else None,
-    }
-
-
-_QUANTITY_TYPES = {"quantity_text": "VARCHAR", "value": "DOUBLE", "low": "DOUBLE", "high": "DOUBLE", "unit": "VARCHAR",
-                   "hedge": "VARCHAR"}
-_ROLE_TYPES = {"measure": "VARCHAR", "direction": "VARCHAR", "subject": "VARCHAR", "predicate": "VARCHAR",
-               "population": "VARCHAR", "period": "VARCHAR", "attribution": "VARCHAR"}
-
-
-def _role_fields(c: Claim) -> dict[str, object]:
-    return {"measure": c.measure, "direction": c.direction, "subject": c.subject, "predicate": c.predicate,
-            "population": c.population, "period": c.period, "attribution": c.attribution}
-
-
 # --- sources --------------------------------------------------------------------------
 
 def source_hash(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
@@ -105,8 +86,7 @@ def source_hashes(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str]) -> 
     return _hashes(con, "source_documents", "source_id", source_ids)
 
 
-_STATEMENT_TYPES = {"statement_id": "VARCHAR", "text": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER",
-                    "finding_text": "VARCHAR", **_QUANTITY_TYPES, **_ROLE_TYPES}
+_STATEMENT_TYPES = {"statement_id": "VARCHAR", **codec.STATEMENT_TYPES}
 _STATEMENT_COLS = ", ".join(_STATEMENT_TYPES)
 
 
@@ -132,8 +112,7 @@ def replace_source(
                 continue
             seen.add(sid)
             ids.append(sid)
-            rows.append({"statement_id": sid, "text": f.sentence, "start_char": f.start, "end_char": f.end,
-                         "finding_text": f.text, **_quantity_fields(f), **_role_fields(f)})
+            rows.append({"statement_id": sid, **codec.statement_to_row(f)})
         if rows:
             con.execute(
                 f"INSERT INTO source_statements (source_id, {_STATEMENT_COLS}, extractor, extractor_version)"
@@ -208,10 +187,7 @@ def _hashes(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: Sequence[
     return dict(rows)
 
 
-_CLAIM_TYPES = {"claim_id": "VARCHAR", "sentence": "VARCHAR", "sentence_start": "INTEGER", "sentence_end": "INTEGER",
-                "claim_text": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER", "claim_type": "VARCHAR",
-                "checkworthiness": "DOUBLE", "checkable": "BOOLEAN", "not_checkable_reason": "VARCHAR",
-                **_QUANTITY_TYPES, **_ROLE_TYPES}
+_CLAIM_TYPES = {"claim_id": "VARCHAR", **codec.CLAIM_TYPES}
 _CLAIM_COLS = ", ".join(_CLAIM_TYPES)
 
 
@@ -242,11 +218,7 @@ def replace_article(
             con.execute("INSERT INTO articles (article_id, path, title, text, content_hash) VALUES (?, ?, ?, ?, ?)",
                         [article_id, path, title, text, content_hash])
         # One row per id; a repeated id keeps its last claim, as INSERT OR REPLACE row by row did.
-        rows = {cid: {"claim_id": cid, "sentence": c.sentence, "sentence_start": c.sentence_start,
-                      "sentence_end": c.sentence_end, "claim_text": c.text, "start_char": c.start, "end_char": c.end,
-                      "claim_type": c.claim_type, "checkworthiness": c.checkworthiness, "checkable": c.checkable,
-                      "not_checkable_reason": c.reason or None, **_quantity_fields(c), **_role_fields(c)}
-                for cid, c in zip(ids, claims, strict=True)}
+        rows = {cid: {"claim_id": cid, **codec.claim_to_row(c)} for cid, c in zip(ids, claims, strict=True)}
         if rows:
             # Plain INSERT (not OR REPLACE, ~2x slower): the article's claims were deleted above,
             # and a claim id includes its article id, so no other row can hold one of these ids.
@@ -279,7 +251,7 @@ _MATCH_TYPES = {"claim_id": "VARCHAR", "statement_id": "VARCHAR", "rank": "INTEG
                 "dense": "DOUBLE", "lexical": "DOUBLE"}
 _VERDICT_TYPES: dict[str, object] = {"ord": "INTEGER", "claim_id": "VARCHAR", "verdict": "VARCHAR", "confidence": "DOUBLE", "flagged": "BOOLEAN",
                   "explanation": "VARCHAR", "statement_id": "VARCHAR", "similarity": "DOUBLE", "agree": ["VARCHAR"],
-                  "disagree": ["VARCHAR"], "comparisons": "VARCHAR"}
+                  "disagree": ["VARCHAR"], "comparisons": "VARCHAR", "rule": "VARCHAR"}
 
 
 def record_judgements(
@@ -290,7 +262,8 @@ def record_judgements(
 
     For each (claim_id, verdict, candidates): the claim's matches are replaced, and a
     verdict row is appended unless its latest one has the same verdict, evidence,
-    confidence (to 3 places) and judge version. Returns, per item, whether a row was added.
+    confidence (to 3 places), judge version and deciding rule. Returns, per item, whether a
+    row was added.
     """
     if not items:
         return []
@@ -310,7 +283,7 @@ def record_judgements(
             [run_id, _dumps(matches)],
         )
     last = {r[0]: r[1:] for r in con.execute(
-        "SELECT claim_id, verdict, statement_id, round(confidence, 3), judge_version FROM verdicts"
+        "SELECT claim_id, verdict, statement_id, round(confidence, 3), judge_version, rule FROM verdicts"
         " WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))"
         " QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1", [ids]).fetchall()}
     new, added = [], []
@@ -318,8 +291,9 @@ def record_judgements(
         ev = verdict.evidence
         sid = ev.statement_id if ev else None
         prev = last.get(cid)
+        rule = verdict.rule or None
         if (prev and prev[0] == verdict.verdict and prev[1] == sid and abs((prev[2] or 0) - round(verdict.confidence, 3)) < 1e-9
-                and prev[3] == judge_version):
+                and prev[3] == judge_version and prev[4] == rule):
             added.append(False)
             continue
         added.append(True)
@@ -327,13 +301,13 @@ def record_judgements(
         new.append({"ord": len(new), "claim_id": cid, "verdict": verdict.verdict, "confidence": verdict.confidence,
                     "flagged": verdict.flagged(flag_below), "explanation": verdict.explanation, "statement_id": sid,
                     "similarity": ev.similarity if ev else None, "agree": verdict.agree, "disagree": verdict.disagree,
-                    "comparisons": json.dumps(comps)})
+                    "comparisons": json.dumps(comps), "rule": rule})
     if new:
         # ORDER BY ord: verdict ids are handed out in claim order, as one INSERT per claim did.
         con.execute(
             "INSERT INTO verdicts (claim_id, run_id, verdict, confidence, flagged, explanation, statement_id, similarity, agree,"
-            " disagree, comparisons, judge_version) SELECT claim_id, ?, verdict, confidence, flagged, explanation, statement_id,"
-            f" similarity, agree, disagree, comparisons::JSON, ? FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
+            " disagree, comparisons, judge_version, rule) SELECT claim_id, ?, verdict, confidence, flagged, explanation,"
+            f" statement_id, similarity, agree, disagree, comparisons::JSON, ?, rule FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
             [run_id, judge_version, _dumps(new)],
         )
     return added

@@ -14,6 +14,7 @@ from flows import service
 from flows.cli import main
 
 from .conftest import DEMO, DEVSET
+from .test_codec import assert_recheck_changes_nothing
 
 
 def _counts(db: str) -> dict[str, int]:
@@ -128,6 +129,7 @@ def test_devset_meets_its_floor(settings, prefect_harness, capsys):
     assert figs["recall"] >= 0.95
     assert figs["verdict_accuracy"] >= 0.85
     assert figs["flag_accuracy"] >= 0.90
+    assert_recheck_changes_nothing(settings)  # the codec is lossless (issue #13)
 
 
 # Floors a little under the figures measured when each set was last worked on (README),
@@ -150,6 +152,7 @@ def test_later_devsets_keep_their_figures(name, recall, verdicts, flags, setting
     assert figs["recall"] >= recall, figs
     assert figs["verdict_accuracy"] >= verdicts, figs
     assert figs["flag_accuracy"] >= flags, figs
+    assert_recheck_changes_nothing(settings)  # the codec is lossless (issue #13)
 
 
 def test_missing_database_folder_is_a_clean_cli_error(capsys, tmp_path, repo_settings):

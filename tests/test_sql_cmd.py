@@ -177,7 +177,8 @@ def test_table_format_and_views(demo_db, capsys):
     assert main(["--db", str(demo_db), "sql", "SELECT queue_position, verdict FROM flagged_claims"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["queue_position", "verdict"] and out[1].startswith("---")
-    assert out[2].split() == ["1", "contradicted"]
+    # The review queue's order (docs/schema.md): problems first, the least confident first.
+    assert out[2].split() == ["1", "unverifiable"]
 
 
 def test_an_older_database_gets_its_views_before_a_read_only_query(empty_db, capsys):
