@@ -19,10 +19,7 @@ _AGE_BEFORE = re.compile(
     r"(?:\bage[sd]?(?:\s+of)?|\bas\s+(?:young|old)\s+as|\bturned|\bturning|\bturns|\bborn\s+in|\baged\s+between)\s*$", re.I
 )
 _AGE_PAIR_BEFORE = re.compile(r"\bage[sd]?(?:\s+of)?\s+\d+\s*(?:and|or|to|-|–)\s*$", re.I)
-_PEOPLE_NOUNS = (
-    r"(?:people|patients|children|kids|adults|teens|teenagers|women|men|girls|boys|those|anyone|users|voters|"
-    r"youths|students|pupils|workers|drivers|pensioners|aged)"
-)
+_PEOPLE_NOUNS = alternation(load_list("age_group_nouns"))
 _AGE_UNDER = re.compile(rf"\b{_PEOPLE_NOUNS}\s+(?:under|over|below|above|older\s+than|younger\s+than)\s*$", re.I)
 _AGE_AFTER = re.compile(
     r"^\s*(?:-|\s)?(?:years?[-\s]old|year-olds?|yrs?\s+old|yo\b)|^-?\s+(?:to|and|or)\s+\d+[-\s]years?[-\s]olds?", re.I

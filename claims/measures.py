@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claims.lexicon import alternation, load_table
+from claims.lexicon import alternation, load_list, load_table
 from claims.model import Quantity
 from claims.patterns import YEAR
 
@@ -63,7 +63,8 @@ _PART_OF = re.compile(_words_re("part_of"), re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
 _RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth(?:\s+rate)?|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
-_SHARE_VERB_AFTER = re.compile(r"^\s*(?:said|say|says|reported|report|believe[sd]?|expect(?:ed|s)?|agree[sd]?|indicated|named|pointed|think|thought|support(?:ed|s)?|oppose[sd]?|want(?:ed|s)?|use[sd]?|own(?:ed|s)?|saw|see|had|have|were|are)\b", re.I)
+# "40% said", "63% believe": a share of the people asked.
+_SHARE_VERB_AFTER = re.compile(rf"^\s*{alternation(load_list('share_verbs'))}\b", re.I)
 # Units of a stated level ("12 hours", "3.5 km"), never a share or a change by themselves.
 _LEVEL_UNITS = ("hours", "minutes", "days", "weeks", "months", "years", "km", "miles", "kg", "degrees", "litres", "tonnes")
 

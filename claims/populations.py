@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from claims.lexicon import load_table, load_words
+from claims.lexicon import alternation, load_list, load_table, load_words
 from claims.measures import _TAIL
 from claims.periods import trim_period
 from claims.places import PLACES, WHOLE_POPULATION_DEMONYMS
@@ -33,12 +33,8 @@ _POPULATION_MODIFIERS = load_words("population_modifiers")
 _HEAD_CUT = re.compile(r"\b(?:aged?|ages|between|who|whose|that|from|in|with|across|at|on|for|of|over|under|throughout|saying|say|says)\b")
 _HEAD_FUNCTION_WORDS = frozenset({"the", "all", "of", "in", "aged", "ages", "and", "who", "from"})
 
-_POP_STOP = re.compile(
-    r"\b(?:said|say|says|reported|report|reports|expect|expects|expected|believe|believes|believed|agreed|agree|indicated|saw|see|"
-    r"were|was|are|is|have|has|had|named|pointed|performed|who|that|which|also|still|now|think|thought|want|wanted|use|used|"
-    r"own|owned|would|will|could|can|do|did|noted|cited|listed|felt|feel|plan|planned|support|oppose|visit|visited|get|got|took|take)\b|[,;:!?()—–]|(?<![A-Z])\.(?=\s|$)",
-    re.I,
-)
+# Where a population phrase ends: a verb or pronoun of the predicate ("of adults said ..."), or punctuation.
+_POP_STOP = re.compile(rf"\b{alternation(load_list('population_end_words'))}\b|[,;:!?()—–]|(?<![A-Z])\.(?=\s|$)", re.I)
 _REPORTER_VERB = re.compile(r"\s+(?:reported|saw|recorded|posted|had|experienced|noted)\s+(?:an?\s+|the\s+)?$")
 # A lazy noun phrase before the verb; only run on a bounded tail, where the verb is known
 # to be (the lazy group makes it quadratic in the text it is given).

@@ -198,6 +198,17 @@ def test_reporting_verb_names_the_source(word):
     assert claim_geo_codes(f"The UK statistics office {word} 40% of French adults smoke") == {"FR"}
 
 
+@pytest.mark.parametrize("word", load_list("share_verbs"))
+def test_share_verb_after_a_percentage(word):
+    assert _only(f"In the poll, 40% {word} the plan.").measure == "share"
+
+
+@pytest.mark.parametrize("word", load_list("population_end_words"))
+def test_population_ends_before_its_predicate(word):
+    c = _only(f"In the poll, 40% of adults {word} the plan.")
+    assert (c.measure, c.population) == ("share", "adults")
+
+
 # --- quantities -------------------------------------------------------------------------------
 
 # kind -> (low_inclusive, high_inclusive, where the written value sits)
@@ -285,6 +296,11 @@ def test_multiple(row):
 @pytest.mark.parametrize("word", load_list("model_name_words"))
 def test_model_name_is_not_a_figure(word):
     assert not [q for q in find_quantities(f"the {word} 7 launch went well") if q.value == 7]
+
+
+@pytest.mark.parametrize("word", load_list("age_group_nouns"))
+def test_age_bound_is_not_a_figure(word):
+    assert not [q for q in find_quantities(f"Some {word} under 18 were hurt.") if q.value == 18]
 
 
 @pytest.mark.parametrize("word", load_list("compound_nouns"))
