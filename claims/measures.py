@@ -36,8 +36,10 @@ def _normal(word: str) -> str:
     return " ".join(word.lower().split())
 
 
-# A word's direction, whatever its use; a "-" direction ("a loss of") is left open.
-_DIRECTIONS = {_normal(r["word"]): r["direction"] for r in load_table("change_verbs") if r["direction"] in ("up", "down")}
+# The direction of a word a change pattern captured; a "-" direction ("a loss of") is left
+# open. Comparatives ("warmer than") are read by `_comparative_after`, not here.
+_DIRECTIONS = {_normal(r["word"]): r["direction"] for r in load_table("change_verbs")
+               if r["direction"] in ("up", "down") and r["use"] != "comparative"}
 
 # "rose", "a 5% rise", "up 5%": a figure that is the size of a change (judge.py reads these two).
 _UP = _words_re("move", "up")
@@ -77,8 +79,6 @@ def direction(word: str) -> str | None:
         return "up"
     return found
 
-
-_direction = direction
 
 
 def is_baseline_clause(text: str) -> bool:
@@ -142,8 +142,6 @@ def _percent_measure(sentence: str, q: Quantity, before: str, after: str) -> tup
         return "share", None
     return "level", _dir_of(_TO_LEVEL_BEFORE.search(before))
 
-
-_measure = measure_of
 
 
 @lru_cache(maxsize=16)
