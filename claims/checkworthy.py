@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from claims.patterns import YEAR_NUMBER
+
 MODEL_PATH = Path(__file__).with_name("checkworthy_model.json")
 
 # ---------------------------------------------------------------------------
@@ -45,7 +47,7 @@ _NUMBER_WORDS = (
 _RE_DIGIT = re.compile(r"\d")
 _RE_PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
 _RE_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
-_RE_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+_RE_YEAR = re.compile(rf"\b{YEAR_NUMBER}s?\b")
 _RE_MONEY = re.compile(r"[$£€]\s?\d|\b\d[\d,.]*\s?(?:dollars|pounds|euros)\b|\bdollars?\b", re.I)
 _RE_FIRST_SING = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.I)
 _RE_FIRST_PLUR = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our|ours|ourselves)\b", re.I)
@@ -85,7 +87,7 @@ _RE_THAN = re.compile(r"\b(?:\w+er|more|less|fewer|rather)\s+than\b", re.I)
 _RE_SUPERLATIVE = re.compile(r"\b(?:most|least|best|worst|\w{3,}est)\b", re.I)
 _RE_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _RE_SCALE = re.compile(r"\b(?:million|billion|trillion|thousand|hundred)s?\b", re.I)
-_RE_NONYEAR_NUMBER = re.compile(r"(?<![\d.,])(?!(?:1[89]\d\d|20\d\d)\b)\d[\d,.]*")
+_RE_NONYEAR_NUMBER = re.compile(rf"(?<![\d.,])(?!{YEAR_NUMBER}\b)\d[\d,.]*")
 _RE_UNIVERSAL = re.compile(r"\b(?:every|all|nobody|everybody|always|never|none|only)\b", re.I)
 _RE_CAUSAL = re.compile(r"\b(?:because|cause[sd]?|result(?:ed)?|due to|led to|therefore)\b", re.I)
 _RE_CONVERSATIONAL = re.compile(r"^(?:and|but|so|well|now|oh|yes|no|look|let me)\b", re.I)

@@ -54,10 +54,16 @@ def load_table(name: str) -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-def alternation(words: frozenset[str] | tuple[str, ...], *, escape: bool = True) -> str:
+def alternation(words: frozenset[str] | tuple[str, ...], *, escape: bool = True, ordered: bool = False,
+                any_space: bool = False) -> str:
     """A non-capturing regex alternation of the words, longest first (so 'edged up' wins over 'up').
 
     With `escape=False` the entries are regex fragments themselves (e.g. 'increase[sd]?').
+    `ordered=True` keeps the given order (the file's) instead of longest first;
+    `any_space=True` lets a space in a phrase match any run of whitespace ('more  than').
     """
-    items = sorted(words, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w) if escape else w for w in items) + ")"
+    items = list(words) if ordered else sorted(words, key=lambda w: (-len(w), w))
+    parts = [re.escape(w) if escape else w for w in items]
+    if any_space:
+        parts = [re.sub(r"(?:\\ )+", r"\\s+", p) if escape else re.sub(r" +", r"\\s+", p) for p in parts]
+    return "(?:" + "|".join(parts) + ")"

@@ -1,0 +1,94 @@
+"""The period a figure is about: its clause's year, its sentence's, or none.
+
+A year in a sentence is not always the figure's: "up from 5.4% in 2022" gives a
+baseline's year, "by 2030" a target's, "last year" a year the article never names. These
+rules keep such years from being read as the period, so the judge never compares a
+claim with a finding from the wrong year.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claims.patterns import YEAR, YEAR_NUMBER, YEAR_SPAN_END
+
+_YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
+_BASELINE_SPAN = re.compile(r"(?:\b(?:up|down)\s+from|,\s*from|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
+_WHEN_YEAR = re.compile(rf"\b(?P<y>{YEAR}),?\s+when\b")
+_COMPARISON_YEAR = re.compile(
+    rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:{YEAR}){YEAR_SPAN_END}\b"
+    # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
+    rf"|\b{YEAR_NUMBER}{YEAR_SPAN_END}\s+(?:levels?|figures?|peak|average|baseline|total)\b"
+    rf"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?{YEAR_NUMBER}{YEAR_SPAN_END}\b"
+    # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
+    rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
+    rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b", re.I)
+# "last year", "a year earlier": relative to a publication date the article does not give.
+_RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
+_PERIOD_TAIL = re.compile(rf"\s(?:in|during|over|since|for)\s(?:the\s)?(?:{YEAR}|past|last|previous)\b")
+
+
+def years(text: str) -> list[str]:
+    """The years and year spans of a text, as written ('2019', '2012-2013'), in order."""
+    out = []
+    for m in _YEAR.finditer(text):
+        y1, y2 = m.group("y1"), m.group("y2")
+        if y2:
+            y2 = y2 if len(y2) == 4 else y1[:2] + y2
+            out.append(f"{y1}-{y2}")
+        else:
+            out.append(y1)
+    return out
+
+
+def main_years(sentence: str) -> list[str]:
+    """The sentence's years outside its baseline clauses ("6.3% of GDP, up from 5.4% in 2022")."""
+    return years(_BASELINE_SPAN.sub(" ", sentence))
+
+
+def comparison_years(sentence: str) -> list[str]:
+    """Years the sentence compares with ("consistent with 2021", "above 2019 levels", "by 2030")."""
+    return [y for m in _COMPARISON_YEAR.finditer(sentence) for y in years(m.group(0))]
+
+
+def own_years(text: str) -> list[str]:
+    """The years of a text that are not comparisons, baselines' levels or targets."""
+    return years(_COMPARISON_YEAR.sub(" ", text))
+
+
+def is_relative(clause: str) -> bool:
+    """'last year', 'a year earlier': a time relative to a date the article does not give."""
+    return _RELATIVE_TIME.search(clause) is not None
+
+
+def when_year(sentence: str, start: int) -> str | None:
+    """'…from 1969, when Gallup first asked and only 21% favoured it': the figure is 1969's."""
+    found = [m for m in _WHEN_YEAR.finditer(sentence, 0, start)]
+    if not found:
+        return None
+    last = found[-1]
+    return None if years(sentence[last.end():start]) else last.group("y")
+
+
+@lru_cache(maxsize=16)
+def _has_comparison_year(sentence: str) -> bool:
+    """Cached per sentence: every figure of a sentence asks, and a scan each time was quadratic."""
+    return _COMPARISON_YEAR.search(sentence) is not None
+
+
+def period_for(clause: str, sent_years: list[str], sentence: str = "") -> str | None:
+    """The clause's own year, else the sentence's single year unless that year is a comparison ("consistent with 2021")."""
+    ys = own_years(clause)
+    if ys:
+        return ys[0]
+    if years(clause) or _RELATIVE_TIME.search(clause):
+        return None
+    if len(sent_years) == 1 and not _has_comparison_year(sentence):
+        return sent_years[0]
+    return None
+
+
+def trim_period(s: str) -> str:
+    """'adults in 2021' -> 'adults': a subject without the period that follows it."""
+    return _PERIOD_TAIL.split(s)[0].strip()

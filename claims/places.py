@@ -1,0 +1,52 @@
+"""Where a claim is about: place names, adjectives and demonyms mapped to one code each.
+
+The table is `claims/lexicon/places.tsv` (name, code, kind): "Britain", "British" and
+"Britons" all read as their code, so a claim about "British adults" and a finding about
+"the UK" can be compared. Parts of the UK have codes of their own: census and road
+statistics are published for England and Wales, and "the UK" is not "England and Wales".
+"""
+
+from __future__ import annotations
+
+import re
+
+from claims.lexicon import alternation, load_list, load_table
+
+# name (lower case) -> code; the file's order, as the names were written.
+PLACES: dict[str, str] = {r["name"]: r["code"] for r in load_table("places")}
+# Plural demonyms that stand for a whole national population ("Americans" = the people of the US).
+WHOLE_POPULATION_DEMONYMS = frozenset(load_list("whole_population_demonyms"))
+_PLACE_RES = tuple((re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"), code) for name, code in PLACES.items())
+
+# What a source "says": the words after which a sentence gives its figures.
+REPORTING_VERB = alternation(load_list("reporting_verbs"), ordered=True, any_space=True)
+_SAID = re.compile(rf"\s{REPORTING_VERB}\b")
+# Geography only counts on the claim's own side: "according to the UK's statistics office"
+# names a source, "than in Britain" a comparison.
+_NOT_SCOPE = re.compile(r"\baccording\s+to\b[^,;]*[,;]?|\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+[^,;]*", re.I)
+
+
+def is_place_word(word: str) -> bool:
+    """A place name or demonym ('british', 'americans'): a place, never a source or a head noun."""
+    return word in PLACES or word in WHOLE_POPULATION_DEMONYMS
+
+
+def geo_codes(text: str | None) -> set[str]:
+    """The codes of every place named in the text ('British adults' -> {'UK'})."""
+    if not text:
+        return set()
+    low = text.lower()
+    return {code for pattern, code in _PLACE_RES if pattern.search(low)}
+
+
+def claim_geo_codes(text: str) -> set[str]:
+    """Places the claim itself is about, from its wording (not its source or comparisons)."""
+    said = list(_SAID.finditer(text))
+    if said:
+        text = text[said[-1].end():]
+    return geo_codes(_NOT_SCOPE.sub(" ", text))
+
+
+def geo_overlap(claimed: set[str], found: set[str]) -> bool:
+    """Colloquial "Britain" covers UK figures; a claim about "the UK" is not covered by Great Britain's."""
+    return bool(claimed & found) or ("GB" in claimed and "UK" in found)
