@@ -85,10 +85,7 @@ class RunSummary:
 
 
 def thresholds(settings: Settings) -> Thresholds:
-    j, r = settings.judge, settings.retrieval
-    return Thresholds(min_similarity=r.min_similarity, supported_similarity=j.supported_similarity,
-                      misrepresented_similarity=j.misrepresented_similarity,
-                      contradicted_similarity=j.contradicted_similarity, relative_tolerance=j.relative_tolerance)
+    return settings.thresholds()
 
 
 def read_documents(paths: list[str]) -> tuple[list[Document], list[str]]:
