@@ -21,19 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from claims.comparisons import (
-    bounded,
-    compare_attribution,
-    compare_direction,
-    compare_measure,
-    compare_period,
-    compare_population,
-    compare_unit,
-    compare_value,
-    topic_overlap,
-    values_conflict,
-    values_same_figure,
-)
+from claims import comparisons as cmp
 from claims.lexicon import load_table
 from claims.model import Claim, Evidence, FieldComparison
 from claims.thresholds import Thresholds
@@ -65,25 +53,25 @@ def _text(c: Claim) -> str | None:
 
 FIELDS: tuple[FieldRule, ...] = (
     FieldRule("value", "Value", "the figure and the interval its wording allows", "value", _text,
-              lambda c, f, tol, _: compare_value(c, f, tol),
+              lambda c, f, tol, _: cmp.compare_value(c, f, tol),
               "the source gives {f} where the claim says {c}"),
     FieldRule("unit", "Unit", "what the figure is counted in (percent, points, a currency)", "value",
-              lambda c: c.unit, lambda c, f, _, __: compare_unit(c, f),
+              lambda c: c.unit, lambda c, f, _, __: cmp.compare_unit(c, f),
               "the claim gives the figure as {c} where the source gives {f}"),
     FieldRule("measure", "Measure", "what kind of number it is (a share, a change, a count)", "measure",
-              lambda c: c.measure, lambda c, f, _, __: compare_measure(c, f),
+              lambda c: c.measure, lambda c, f, _, __: cmp.compare_measure(c, f),
               "the claim reports {c} where the source reports {f}"),
     FieldRule("direction", "Direction", "whether it went up or down", "measure",
-              lambda c: c.direction, lambda c, f, _, __: compare_direction(c, f),
+              lambda c: c.direction, lambda c, f, _, __: cmp.compare_direction(c, f),
               "the claim says it went {c} where the source says {f}"),
     FieldRule("population", "Population", "who or what the figure is about (place, group)", "population",
-              lambda c: c.population, lambda c, f, _, __: compare_population(c, f),
+              lambda c: c.population, lambda c, f, _, __: cmp.compare_population(c, f),
               "the claim is about {c} where the source covers {f}", quoted=True),
     FieldRule("period", "Period", "the year or years the figure is for", "period",
-              lambda c: c.period, lambda c, f, _, __: compare_period(c, f),
+              lambda c: c.period, lambda c, f, _, __: cmp.compare_period(c, f),
               "the claim places it in {c} where the source's figure is for {f}"),
     FieldRule("attribution", "Attribution", "who the figure is credited to", "attribution",
-              lambda c: c.attribution, lambda c, f, _, title: compare_attribution(c, f, title),
+              lambda c: c.attribution, lambda c, f, _, title: cmp.compare_attribution(c, f, title),
               "the claim credits {c} where the figure comes from {f}", quoted=True),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
@@ -173,7 +161,7 @@ def _finding(ev: Evidence | None) -> Claim:
 def _same_figure(c: Claim, ev: Evidence | None, t: Thresholds) -> bool:
     f = _finding(ev)
     assert c.quantity is not None and f.quantity is not None
-    return values_same_figure(c.quantity, f.quantity, t.relative_tolerance)
+    return cmp.values_same_figure(c.quantity, f.quantity, t.relative_tolerance)
 
 
 def _opposite_direction(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
@@ -206,15 +194,15 @@ def _compatible(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds
 
 def _compatible_figure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
     assert c.quantity is not None
-    return _compatible(c, ev, comps, t) and bounded(c.quantity)
+    return _compatible(c, ev, comps, t) and cmp.bounded(c.quantity)
 
 
 def _open_ended_same_topic(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
     # An open-ended figure ("more than a third") fits many numbers, so it needs the
     # statement to be about the same thing, as a contradiction does.
     assert c.quantity is not None
-    return (_compatible(c, ev, comps, t) and not bounded(c.quantity)
-            and topic_overlap(c, _finding(ev)) >= t.open_ended_topic_overlap)
+    return (_compatible(c, ev, comps, t) and not cmp.bounded(c.quantity)
+            and cmp.topic_overlap(c, _finding(ev)) >= t.open_ended_topic_overlap)
 
 
 def _explain_supported(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
@@ -226,8 +214,8 @@ def _conflicting_same_topic(c: Claim, ev: Evidence | None, comps: Comparisons, t
     assert c.quantity is not None and f.quantity is not None
     return (not _agrees(comps, "value") and not _measure_conflict(comps) and not _context_conflict(comps)
             and _similar(ev, t.contradicted_similarity)
-            and values_conflict(c.quantity, f.quantity, t.relative_tolerance)
-            and topic_overlap(c, f) >= t.contradiction_topic_overlap)
+            and cmp.values_conflict(c.quantity, f.quantity, t.relative_tolerance)
+            and cmp.topic_overlap(c, f) >= t.contradiction_topic_overlap)
 
 
 def _conflicting_opposite_direction(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
