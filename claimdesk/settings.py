@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from claimdesk.errors import ConfigError
+from claims.thresholds import JudgeThresholds, Thresholds
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -38,13 +39,9 @@ class RetrievalSettings:
     ann_min_statements: int = 50_000
 
 
-@dataclass(frozen=True)
-class JudgeSettings:
-    supported_similarity: float = 0.5
-    misrepresented_similarity: float = 0.55
-    contradicted_similarity: float = 0.6
-    flag_below_confidence: float = 0.6
-    relative_tolerance: float = 0.0
+# config.yaml `judge` is the judge's own typed thresholds object: each key's default and
+# range are written once, beside the judge (claims/thresholds.py).
+JudgeSettings = JudgeThresholds
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ class Settings:
     database: str = "claimdesk.duckdb"
     models: ModelSettings = field(default_factory=ModelSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
-    judge: JudgeSettings = field(default_factory=JudgeSettings)
+    judge: JudgeThresholds = field(default_factory=JudgeThresholds)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     schedules: ScheduleSettings = field(default_factory=ScheduleSettings)
@@ -103,6 +100,10 @@ class Settings:
     dask: DaskSettings = field(default_factory=DaskSettings)
     # Folder the config file was read from; relative paths resolve against it.
     base_dir: str = "."
+
+    def thresholds(self) -> Thresholds:
+        """What the judge compares against: the `judge` section and `retrieval.min_similarity`."""
+        return Thresholds.of(self.judge, self.retrieval.min_similarity)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, made absolute against the config file's folder."""
@@ -152,6 +153,7 @@ def _check_ranges(s: Settings, source: str) -> None:
         ("models.batch_size", s.models.batch_size >= 1),
         ("retrieval.top_k", s.retrieval.top_k >= 1),
         ("retrieval.lexical_weight", 0.0 <= s.retrieval.lexical_weight <= 1.0),
+        ("retrieval.min_similarity", 0.0 <= s.retrieval.min_similarity <= 1.0),
         ("retrieval.ann_min_statements", s.retrieval.ann_min_statements >= 1),
         ("review.port", 0 < s.review.port < 65536),
         ("dask.n_workers", s.dask.n_workers >= 1),
@@ -162,6 +164,8 @@ def _check_ranges(s: Settings, source: str) -> None:
     for key, ok in checks:
         if not ok:
             raise ConfigError(f"key '{key}' is out of range", path=source)
+    for name, problem in s.judge.range_problems():
+        raise ConfigError(f"key 'judge.{name}' is out of range ({problem})", path=source)
     for key, cron in (("schedules.check_inbox.cron", s.schedules.check_inbox.cron),
                       ("schedules.recheck.cron", s.schedules.recheck.cron)):
         problem = cron_problem(cron)

@@ -37,6 +37,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from claimdesk.errors import ClaimdeskError
+from claims.rules import RULE_BY_NAME
 from review import chart, compare, text
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
 from store import review_queries as q
@@ -303,6 +304,19 @@ def _install_pages(app: FastAPI, desk: _Desk) -> None:
         return _article_page(request, desk, article_id)
 
 
+def _deciding_rule(claim: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The rule that decided the machine verdict, as the claim page shows it (claims/rules.py).
+
+    Read with .get: databases from before `verdicts.rule` existed, and rows judged before
+    it, have no rule. A name this judge no longer has is still shown, without a summary.
+    """
+    name = claim.get("rule")
+    if not name:
+        return None
+    rule = RULE_BY_NAME.get(name)
+    return {"name": name, "verdict": rule.verdict if rule else None, "summary": rule.summary if rule else None}
+
+
 def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     f = _filter(request.query_params)
     with desk.db() as con:
@@ -329,6 +343,7 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
             "judged": judged is not None,
             "rows": rows,
         },
+        "rule": _deciding_rule(claim),
         "history": detail["history"],
         "reviews": detail["reviews"],
         "disagreement": claim["disagreement"],

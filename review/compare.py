@@ -1,9 +1,11 @@
 """The field-by-field comparison of a claim with an evidence statement.
 
 A claim and a source statement share the same fields (the claim model), so the
-editor sees them side by side. For the statement the judge used, the judge's own
-agree/disagree lists decide each row; for other candidates a plain comparison
-(overlapping intervals, same words) gives a hint, labelled as such.
+editor sees them side by side. The rows, their headings and descriptions come from the
+judge's own table of field comparisons (`claims/rules.py` FIELDS), so a field the judge
+compares is a row here without a second list. For the statement the judge used, the
+judge's own agree/disagree lists decide each row; for other candidates a plain
+comparison (overlapping intervals, same words) gives a hint, labelled as such.
 """
 
 from __future__ import annotations
@@ -12,20 +14,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("value", "Value"),
-    ("measure", "Measure"),
-    ("population", "Population"),
-    ("period", "Period"),
-    ("attribution", "Attribution"),
-)
-_ALIASES = {
-    "quantity": "value",
-    "unit": "value",
-    "direction": "measure",
-    "who": "population",
-    "when": "period",
-}
+from claims.rules import DESK_FIELDS
+from claims.rules import FIELDS as JUDGED_FIELDS
+
+# (field, label) of each row, in the judge's table order.
+FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, f.label) for f in DESK_FIELDS)
+_DESCRIPTIONS = {f.name: f.description for f in DESK_FIELDS}
+# A judged field shown inside another field's row (the unit in the value's, the direction in
+# the measure's); "quantity", "who" and "when" are names early verdict rows may carry.
+_ALIASES = {f.name: f.shown_in for f in JUDGED_FIELDS} | {"quantity": "value", "who": "population", "when": "period"}
 _UNITS = {"percent": "%", "percentage points": " pp", "count": ""}
 _CURRENCIES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥"}
 
@@ -107,6 +104,7 @@ def compare(
                 {
                     "field": field,
                     "label": label,
+                    "description": _DESCRIPTIONS[field],
                     "claim": claim_value,
                     "evidence": None,
                     "status": "missing" if claim_value else "n/a",
@@ -125,6 +123,7 @@ def compare(
             {
                 "field": field,
                 "label": label,
+                "description": _DESCRIPTIONS[field],
                 "claim": claim_value,
                 "evidence": evidence_value,
                 "status": status,

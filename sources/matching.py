@@ -45,11 +45,8 @@ class StatementIndex:
 
 
 def thresholds(settings: Settings) -> Thresholds:
-    """The judge's similarity floors from config.yaml's `judge` and `retrieval` sections."""
-    j, r = settings.judge, settings.retrieval
-    return Thresholds(min_similarity=r.min_similarity, supported_similarity=j.supported_similarity,
-                      misrepresented_similarity=j.misrepresented_similarity,
-                      contradicted_similarity=j.contradicted_similarity, relative_tolerance=j.relative_tolerance)
+    """The judge's thresholds from config.yaml's `judge` and `retrieval` sections (one typed object)."""
+    return settings.thresholds()
 
 
 def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIndex,

@@ -39,6 +39,10 @@ def _cli_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, 
     ("models:\n  spacy: [a, b]\n", "key 'models.spacy' must be str"),
     ("retrieval: [\n", "not valid YAML at line"),
     ("retrieval:\n  top_k: 0\n", "key 'retrieval.top_k' is out of range"),
+    ("retrieval:\n  min_similarity: 1.2\n", "key 'retrieval.min_similarity' is out of range"),
+    ("judge:\n  supported_similarity: 5\n", "key 'judge.supported_similarity' is out of range (must be between 0 and 1, got 5.0)"),
+    ("judge:\n  open_ended_topic_overlap: -0.1\n", "key 'judge.open_ended_topic_overlap' is out of range"),
+    ("judge:\n  contradiction_topic_overlap: high\n", "key 'judge.contradiction_topic_overlap' must be float"),
 ])
 def test_unknown_keys_and_wrong_types(tmp_path, capsys, config, expected):
     assert expected in _cli_error(tmp_path, capsys, config)

@@ -157,6 +157,7 @@ def test_claim_page_shows_evidence_and_field_comparison(client: TestClient) -> N
     assert "used for the verdict" in evidence[0].get_text()
     rows = {tr.select_one("th").get_text(): tr for tr in page.select("table.compare tbody tr")}
     assert set(rows) == {"Value", "Measure", "Population", "Period", "Attribution"}
+    assert "what kind of number" in rows["Measure"].select_one("th")["title"]  # the judge's field description
     assert "st-disagree" in rows["Measure"]["class"]
     assert [td.get_text() for td in rows["Measure"].select("td")][:2] == ["change", "share"]
     assert "st-agree" in rows["Value"]["class"]
@@ -208,6 +209,29 @@ def test_json_twins_hold_what_the_pages_show(client: TestClient) -> None:
     marked = [a["href"].removeprefix("/claims/") for a in page.select("article.article-text a.hl")]
     assert marked == [s["claim_id"] for s in article["segments"] if s["claim_id"]]
     assert page.select_one("article.article-text").get_text() == article["article"]["text"]
+
+
+def test_claim_page_without_a_stored_rule_shows_none(client: TestClient) -> None:
+    """Rows judged before rules were recorded (and databases without the column) still show."""
+    assert client.get("/claims/cos-bookings.json").json()["rule"] is None
+    assert soup(client.get("/claims/cos-bookings")).select_one("#verdict-rule") is None
+
+
+def test_claim_page_and_its_json_show_the_deciding_rule(client: TestClient, db: Path) -> None:
+    with session(db) as con:
+        columns = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'claim_verdicts'").fetchall()}
+        if "rule" not in columns:
+            pytest.skip("claim_verdicts.rule is added by the store migration of issue #13 (another branch); "
+                        "this test runs once that migration is merged")
+        with transaction(con):
+            con.execute("UPDATE verdicts SET rule = 'same_figure_other_measure' WHERE verdict_id ="
+                        " (SELECT max(verdict_id) FROM verdicts WHERE claim_id = 'cos-bookings')")
+    data = client.get("/claims/cos-bookings.json").json()
+    assert data["claim"]["rule"] == "same_figure_other_measure"
+    assert data["rule"]["name"] == "same_figure_other_measure" and data["rule"]["verdict"] == "misrepresented"
+    shown = soup(client.get("/claims/cos-bookings")).select_one("section.machine #verdict-rule").get_text(" ", strip=True)
+    assert "same_figure_other_measure" in shown and data["rule"]["summary"] in shown
 
 
 def test_article_page_marks_every_claim_in_its_verdict_colour(client: TestClient) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from claimdesk.errors import ConfigError
 from claimdesk.settings import load_settings
+from claims.thresholds import Thresholds
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -13,6 +14,13 @@ def test_repo_config_loads_with_every_section():
     assert s.models.embedding.startswith("package:")
     assert s.retrieval.top_k >= 1
     assert s.resolve(s.database).parent == REPO
+
+
+def test_judge_thresholds_load_with_their_defaults_and_reach_the_judge(tmp_path):
+    """config.yaml's values are the judge's defaults; a changed key reaches judge() unchanged."""
+    assert load_settings(REPO / "config.yaml").thresholds() == Thresholds()
+    s = load_settings(_write(tmp_path, "judge:\n  open_ended_topic_overlap: 0.3\nretrieval:\n  min_similarity: 0.4\n"))
+    assert s.thresholds() == Thresholds(open_ended_topic_overlap=0.3, min_similarity=0.4)
 
 
 def _write(tmp_path: Path, text: str) -> Path:
