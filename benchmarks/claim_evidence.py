@@ -303,8 +303,12 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
     times["extract claims"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     docs = []
-    for it in items:
-        text = normalise_whitespace(it.evidence) if it.evidence.strip() else ""
+    for it, cl in zip(items, claims, strict=True):
+        # A row without a checkable claim is never ranked against its evidence (`judge_claims`
+        # judges it `not_checkable` whatever the evidence), so its evidence is not read: the
+        # same verdicts, several times faster.
+        wanted = any(c.checkable and c.quantity is not None for c in cl) and it.evidence.strip()
+        text = normalise_whitespace(it.evidence) if wanted else ""
         # No title: the data give none, and a title would lend the findings a period or publisher.
         docs.append(Document(path=f"evidence/{it.id}", title="", text=text, format="text",
                              content_hash=content_hash(text), meta=header_meta(text)))
@@ -314,7 +318,7 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="claimdesk-anchors-") as tmp:
         db = str(Path(tmp) / "evidence.duckdb")
         with session(db) as con:
-            for d, fs in zip(docs, findings, strict=True):
+            for d, fs in ((d, fs) for d, fs in zip(docs, findings, strict=True) if fs):
                 writes.replace_source(con, source_id=d.doc_id, path=d.path, title=d.title, fmt=d.format, meta=d.meta,
                                       period=None, text=d.text, content_hash=d.content_hash, findings=fs,
                                       extractor=EXTRACTOR)
@@ -379,6 +383,8 @@ def report(items: list[Item], dataset: str) -> dict[str, Any]:
     out["rows_with_checkable_claim"] = len(covered)
     out["claimdesk_verdicts"] = dict(Counter(v for it in items for v in it.verdicts))
     out["predicted"] = dict(Counter(pred))
+    out["rows"] = [{"id": it.id, "gold": g, "predicted": p, "verdicts": it.verdicts} for it, g, p in zip(items, gold, pred,
+                                                                                                     strict=True)]
     _print_block(f"{dataset}, all rows", out["all"], out["majority"], labels)
     print(f"   rows with a checkable claim: {len(covered)} of {len(items)}; predicted {out['predicted']}")
     print(f"   claimdesk verdicts over extracted claims: {out['claimdesk_verdicts']}")
@@ -417,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drop-restatements", action="store_true",
                     help="stricter evidence: AVeriTeC answers only, QuanTemp without sentences restating the claim")
     ap.add_argument("--limit", type=int, help="first N rows only (a smoke run; not a result)")
-    ap.add_argument("--json", metavar="FILE", help="also write the figures here")
+    ap.add_argument("--json", metavar="FILE", help="also write the figures and every row's verdicts here")
     a = ap.parse_args(argv)
     dataset = a.dataset or detect_dataset(a.folder)
     if a.split and a.split != _SPLITS[dataset]:
@@ -440,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwall time {out['seconds']:.1f} s", file=sys.stderr)
     if a.json:
         Path(a.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
-    print(json.dumps(out))
+    print(json.dumps({k: v for k, v in out.items() if k != "rows"}))
     return 0
 
 
