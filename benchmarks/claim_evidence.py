@@ -15,7 +15,7 @@ What runs, for every row: the product's extractor on the claim text (`segment_ma
 written to a throw-away DuckDB file with `store.writes.replace_source` and read back with
 `store.reads.load_statements`, so the judge sees findings exactly as the pipeline stores
 them. Each row's evidence statements are then ranked and judged by the pipeline's own
-`flows.pipeline.judge_claims` (retrieval text, hybrid cosine + BM25 ranking over that row's
+`sources.matching.judge_claims` (retrieval text, hybrid cosine + BM25 ranking over that row's
 statements only, top_k, and `claims.judge.judge` with the configured thresholds, which are
 the defaults, `Thresholds()`), with the repository's `config.yaml`. All texts are encoded in
 one batched call of the product's sentence-transformers model; spaCy runs through `nlp.pipe`.
@@ -287,7 +287,9 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
     import numpy as np
 
     from claims.extract import claims_from_sentences, load_nlp, segment_many
-    from flows.pipeline import EXTRACTOR, StatementIndex, judge_claims, retrieval_texts
+    from flows.steps import EXTRACTOR
+    from sources.matching import StatementIndex, judge_claims
+    from sources.retrieval_text import retrieval_texts
     from sources.embed import Embedder
     from sources.findings import extract_findings
     from sources.lexical import BM25
@@ -337,7 +339,7 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
         mine = by_source.get(d.doc_id, [])
         mat = np.stack([vector[r.text] for r in mine]) if mine else np.zeros((0, vecs.shape[1]), np.float32)
         index = StatementIndex(mine, mat, BM25([r.text for r in mine]) if mine else None)
-        it.verdicts = [v.verdict for v, _ in judge_claims(cl, settings, index, db, vectors=vector)]
+        it.verdicts = [v.verdict for v, _ in judge_claims(cl, settings, index, vector)]
     times["judge"] = time.perf_counter() - t0
     return times
 

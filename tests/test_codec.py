@@ -22,7 +22,7 @@ from claimdesk.settings import Settings
 from claims.judge import values_conflict, values_match
 from claims.model import Claim, Quantity, Verdict
 from claims.quantities import find_quantities
-from flows import pipeline
+from flows import service
 from store import codec, reads, writes
 from store.db import connect
 from store.migrations import MIGRATIONS
@@ -202,7 +202,7 @@ def assert_recheck_changes_nothing(s: Settings) -> None:
     db = str(s.resolve(s.database))
     before = _verdicts(db)
     assert before and all(v[0] is not None for v in before.values())
-    summary = pipeline.recheck_claims(s, all_claims=True)
+    summary = service.recheck(s, all_claims=True)
     assert summary.rejudged, "recheck --all re-judged nothing"
     assert summary.changed == []
     assert summary.new_rows == 0  # same verdict, evidence and confidence: not even a new row
@@ -219,7 +219,7 @@ def test_recheck_all_right_after_check_changes_no_verdict(name, repo_settings, t
     if name == "demo":
         build_demo_db(tmp_path / "demo.duckdb", repo_settings, tmp_path_factory.getbasetemp())
     else:
-        src = pipeline.index_sources([str(folder / "sources")], s)
-        run = pipeline.check_articles([str(folder / "articles")], s)
+        src = service.index_sources([str(folder / "sources")], s)
+        run = service.check_articles([str(folder / "articles")], s)
         assert not src.errors and not run.errors
     assert_recheck_changes_nothing(s)
