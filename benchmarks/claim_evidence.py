@@ -288,12 +288,12 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
 
     from claims.extract import claims_from_sentences, load_nlp, segment_many
     from flows.steps import EXTRACTOR
-    from sources.matching import StatementIndex, judge_claims
-    from sources.retrieval_text import retrieval_texts
     from sources.embed import Embedder
     from sources.findings import extract_findings
     from sources.lexical import BM25
+    from sources.matching import StatementIndex, judge_claims
     from sources.readers import Document, content_hash, header_meta, normalise_whitespace
+    from sources.retrieval_text import retrieval_texts
     from store import reads, writes
     from store.db import session
 
