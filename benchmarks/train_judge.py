@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ from claims.decision import (
     decide,
     features,
     options,
+    relaxed,
 )
 from claims.evaluation import SystemClaim, best_match, load_gold, score
 from claims.judge import Thresholds, judge
@@ -91,8 +92,7 @@ def load_set(path: Path, workdir: Path, t: Thresholds) -> LabelledSet:
     from store.db import session
 
     db = _eval_db(path, workdir)
-    relaxed_t = replace(t, supported_similarity=t.min_similarity, misrepresented_similarity=t.min_similarity,
-                        contradicted_similarity=t.min_similarity)
+    relaxed_t = relaxed(t)
     ls = LabelledSet(path.name, path, gold=load_gold(path / "gold.jsonl"))
     with session(str(db)) as con:
         stmts = {r.statement_id: r for r in reads.load_statements(con)}

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from claims.extract import is_baseline_clause
-from claims.judge import topic_overlap
+from claims.judge import judge, topic_overlap
 from claims.model import Claim, Evidence, Verdict
+from claims.thresholds import Thresholds
 
 MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
 # `not_checkable` is learned from extracted figures that careful labellers did not count as
@@ -216,3 +217,20 @@ def decide(claim: Claim, opts: Options, model: DecisionModel) -> Verdict:
                        opts.rules_verdict.evidence, (), rule="learned_no_matching_statement", problem_probability=pp)
     base = opts.rules_verdict if opts.rules_verdict.verdict == choice else opts.best[choice][1]
     return replace(base, confidence=conf, problem_probability=pp)
+
+
+def relaxed(t: Thresholds) -> Thresholds:
+    """The thresholds with every verdict's similarity floor lowered to the retrieval floor."""
+    return replace(t, supported_similarity=t.min_similarity, misrepresented_similarity=t.min_similarity,
+                   contradicted_similarity=t.min_similarity)
+
+
+def calibrated_judge(claim: Claim, candidates: list[Evidence], t: Thresholds,
+                     model: DecisionModel | None) -> Verdict:
+    """The rules' verdict; with a model, its calibrated confidence and problem probability."""
+    verdict = judge(claim, candidates, t)
+    if model is None or verdict.verdict == "not_checkable":
+        return verdict
+    loose = relaxed(t)
+    opts = options(claim, candidates, verdict, lambda c, e: judge(c, e, loose))
+    return calibrate(claim, opts, model)

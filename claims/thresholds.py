@@ -42,6 +42,10 @@ class JudgeThresholds:
     # The same for an open-ended figure ("more than a third") to count as supported; chosen on
     # data/devset3 (0.4 lost true supports worded differently).
     open_ended_topic_overlap: float = _between(0.2, 0.0, 1.0)
+    # Replace each verdict's confidence by the calibrated probability from the learned model
+    # (claims/decision_model.json, trained by benchmarks/train_judge.py) and store the
+    # calibrated probability that the claim has a problem. The verdict itself stays the rules'.
+    calibrated_confidence: bool = True
 
     def range_problems(self) -> list[tuple[str, str]]:
         """(field name, what is wrong) for every value outside its range; empty when all fit."""

@@ -195,7 +195,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"flag accuracy:          {rep.flag_accuracy:.3f}  ({rep.flag_right}/{rep.gold})")
     print(f"errors caught:          {rep.errors_caught}/{rep.errors_total}")
     print(f"false alarms (supported flagged as problems): {rep.false_alarms}/{rep.supported_total}")
-    print(f"extra flags:            {rep.extra_flags}")
+    print(f"extra flags:            {rep.extra_flags}  ({rep.extra_flags_outside_gold} outside any gold quote)")
     for m in rep.misses:
         print(f"  miss: {m}")
     for x in rep.extra:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from claimdesk.settings import Settings
-from claims.judge import Thresholds, judge
+from claims.decision import calibrated_judge, shipped_model
+from claims.judge import Thresholds
 from claims.model import Claim, Evidence, Verdict
 from sources.lexical import BM25
 from sources.retrieval_text import is_retrievable, retrieval_text
@@ -57,6 +58,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
     claims); `vectors` (text -> vector) holds the vectors of their retrieval texts.
     """
     t = thresholds(settings)
+    model = shipped_model() if t.calibrated_confidence else None
     retrievable = [i for i, c in enumerate(claims) if is_retrievable(c)]
     ranked: dict[int, list[tuple[int, float, float, float]]] = {}
     if retrievable and index.rows and index.bm25 is not None:
@@ -76,5 +78,5 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         ]
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
-        results.append((judge(c, evidence, t), stored))
+        results.append((calibrated_judge(c, evidence, t, model), stored))
     return results

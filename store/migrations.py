@@ -188,6 +188,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Issue #13: the name of the rule that decided each verdict (NULL for rows judged before).
     Migration(3, "verdicts.rule", "ALTER TABLE verdicts ADD COLUMN rule VARCHAR;"),
+    # Issue #14: the calibrated probability that the claim has a problem (claims/decision.py);
+    # NULL for rows judged before, or with `judge.calibrated_confidence: false`.
+    Migration(4, "verdicts.problem_probability", "ALTER TABLE verdicts ADD COLUMN problem_probability DOUBLE;"),
 )
 
 
@@ -220,7 +223,7 @@ VIEWS: dict[str, str] = {
             c.checkworthiness, c.extractor, c.extractor_version,
             v.agree, v.disagree, v.judged_at,
             v.statement_id, r.note AS review_note,
-            v.rule
+            v.rule, v.problem_probability
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)

@@ -43,10 +43,13 @@ def problem_sql(column: str) -> str:
 
 
 # The review queue, as the review desk shows it, over `claim_verdicts` columns: claims no
-# editor has reviewed first, problem verdicts first, then the least confident first (a
-# claim never judged has no confidence and comes first), then in article and text order.
+# editor has reviewed first, problem verdicts first, then the most probably wrong first
+# (the calibrated `problem_probability`, claims/decision.py; rows without it, judged
+# before calibration, fall back to the least confident first; a claim never judged has no
+# confidence and comes first), then in article and text order.
 # `flagged_claims.queue_position`, the desk and `claimdesk demo` all use this order.
 QUEUE_ORDER = (
-    f"reviewed_verdict IS NOT NULL, {problem_sql('verdict')} DESC, confidence ASC NULLS FIRST,"
+    f"reviewed_verdict IS NOT NULL, {problem_sql('verdict')} DESC,"
+    " coalesce(problem_probability, CASE WHEN confidence IS NULL THEN 2.0 ELSE 1.0 - confidence END) DESC,"
     " article_title, start_char, claim_id"
 )

@@ -251,7 +251,8 @@ _MATCH_TYPES = {"claim_id": "VARCHAR", "statement_id": "VARCHAR", "rank": "INTEG
                 "dense": "DOUBLE", "lexical": "DOUBLE"}
 _VERDICT_TYPES: dict[str, object] = {"ord": "INTEGER", "claim_id": "VARCHAR", "verdict": "VARCHAR", "confidence": "DOUBLE", "flagged": "BOOLEAN",
                   "explanation": "VARCHAR", "statement_id": "VARCHAR", "similarity": "DOUBLE", "agree": ["VARCHAR"],
-                  "disagree": ["VARCHAR"], "comparisons": "VARCHAR", "rule": "VARCHAR"}
+                  "disagree": ["VARCHAR"], "comparisons": "VARCHAR", "rule": "VARCHAR",
+                  "problem_probability": "DOUBLE"}
 
 
 def record_judgements(
@@ -301,13 +302,15 @@ def record_judgements(
         new.append({"ord": len(new), "claim_id": cid, "verdict": verdict.verdict, "confidence": verdict.confidence,
                     "flagged": verdict.flagged(flag_below), "explanation": verdict.explanation, "statement_id": sid,
                     "similarity": ev.similarity if ev else None, "agree": verdict.agree, "disagree": verdict.disagree,
-                    "comparisons": json.dumps(comps), "rule": rule})
+                    "comparisons": json.dumps(comps), "rule": rule,
+                    "problem_probability": verdict.problem_probability})
     if new:
         # ORDER BY ord: verdict ids are handed out in claim order, as one INSERT per claim did.
         con.execute(
             "INSERT INTO verdicts (claim_id, run_id, verdict, confidence, flagged, explanation, statement_id, similarity, agree,"
-            " disagree, comparisons, judge_version, rule) SELECT claim_id, ?, verdict, confidence, flagged, explanation,"
-            f" statement_id, similarity, agree, disagree, comparisons::JSON, ?, rule FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
+            " disagree, comparisons, judge_version, rule, problem_probability) SELECT claim_id, ?, verdict, confidence,"
+            " flagged, explanation, statement_id, similarity, agree, disagree, comparisons::JSON, ?, rule,"
+            f" problem_probability FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
             [run_id, judge_version, _dumps(new)],
         )
     return added

@@ -42,7 +42,7 @@ def _batch(tmp_path: Path) -> Path:
 
 def _poison(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make one article fail in extraction, one in judging and one in its database write."""
-    extract, judge, replace = steps.claims_from_sentences, matching.judge, writes.replace_article
+    extract, judge, replace = steps.claims_from_sentences, matching.calibrated_judge, writes.replace_article
 
     def bad_extract(text: str, sentences: list[object], *a: object, **k: object) -> list[Claim]:
         if "POISON-EXTRACT" in text:
@@ -62,7 +62,7 @@ def _poison(monkeypatch: pytest.MonkeyPatch) -> None:
         return replace(con, **kw)
 
     monkeypatch.setattr(steps, "claims_from_sentences", bad_extract)
-    monkeypatch.setattr(matching, "judge", bad_judge)
+    monkeypatch.setattr(matching, "calibrated_judge", bad_judge)
     monkeypatch.setattr(writes, "replace_article", bad_write)
 
 
