@@ -315,7 +315,8 @@ def verdict_history(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[Row]:
             """
             SELECT v.verdict_id, v.run_id, v.verdict, v.confidence, v.flagged, v.explanation,
                    v.statement_id, s.source_id, d.title AS source_title, v.similarity,
-                   v.agree, v.disagree, v.comparisons, v.judge_version, v.judged_at
+                   v.agree, v.disagree, v.comparisons, v.judge_version, v.judged_at,
+                   v.rule, v.problem_probability
             FROM verdicts v
             LEFT JOIN source_statements s ON s.statement_id = v.statement_id
             LEFT JOIN source_documents d ON d.source_id = s.source_id
