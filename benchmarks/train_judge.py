@@ -43,7 +43,7 @@ from claims.decision import (
 )
 from claims.evaluation import SystemClaim, best_match, load_gold, score
 from claims.judge import Thresholds, judge
-from claims.model import Claim, Evidence, Verdict
+from claims.model import Claim, Verdict
 
 C_REGULARISATION = float(os.environ.get("CLAIMDESK_JUDGE_C", "0.03"))  # chosen by leave-one-set-out on the training sets only
 REPO = Path(__file__).resolve().parent.parent
@@ -107,8 +107,7 @@ def load_set(path: Path, workdir: Path, t: Thresholds) -> LabelledSet:
         ls.texts = {Path(p).name: txt for p, txt in reads.article_texts(con).items()}
     for rows in stored.values():
         for cid, claim in rows:
-            cands = [Evidence(sid, stmts[sid].source_id, stmts[sid].source_title, stmts[sid].text, stmts[sid].start,
-                              stmts[sid].end, sim, stmts[sid].finding) for sid, sim in matches.get(cid, []) if sid in stmts]
+            cands = [stmts[sid].as_evidence(sim) for sid, sim in matches.get(cid, []) if sid in stmts]
             rules = judge(claim, cands, t)
             checkable = claim.checkable and claim.quantity is not None
             opts = options(claim, cands, rules, lambda c, e: judge(c, e, relaxed_t)) if checkable else None

@@ -100,6 +100,24 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A stored source statement with the finding parsed from it (what retrieval searches)."""
+
+    statement_id: str
+    source_id: str
+    source_title: str
+    text: str
+    start: int
+    end: int
+    finding: Claim
+
+    def as_evidence(self, similarity: float) -> Evidence:
+        """This statement proposed for a claim at this similarity."""
+        return Evidence(self.statement_id, self.source_id, self.source_title, self.text, self.start, self.end,
+                        similarity, self.finding)
+
+
+@dataclass(frozen=True)
 class Evidence:
     """A source statement proposed for a claim, with the finding parsed from it."""
 

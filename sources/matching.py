@@ -17,7 +17,7 @@ import numpy as np
 from claimdesk.settings import Settings
 from claims.decision import calibrated_judge, shipped_model
 from claims.judge import Thresholds
-from claims.model import Claim, Evidence, Verdict
+from claims.model import Claim, Verdict
 from sources.lexical import BM25
 from sources.retrieval_text import is_retrievable, retrieval_text
 from sources.retrieve import AnnIndex, rank_candidates
@@ -71,11 +71,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
     for i, c in enumerate(claims):
         cands = ranked.get(i, [])
         rows = [index.rows[j] for j, _h, _d, _l in cands]
-        evidence = [
-            Evidence(statement_id=row.statement_id, source_id=row.source_id, source_title=row.source_title, text=row.text,
-                     start=row.start, end=row.end, similarity=hybrid, finding=row.finding)
-            for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)
-        ]
+        evidence = [row.as_evidence(hybrid) for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)]
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
         results.append((calibrated_judge(c, evidence, t, model), stored))

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from claims.model import Claim
+from claims.model import Claim, Statement
 from store import codec
 from store.migrations import MIGRATIONS, VIEWS
 from store.vocabulary_sql import QUEUE_ORDER
 
-
-@dataclass(frozen=True)
-class StatementRow:
-    statement_id: str
-    source_id: str
-    source_title: str
-    text: str
-    start: int
-    end: int
-    finding: Claim
+# A stored statement as the store loads it (the claim model's `Statement`).
+StatementRow = Statement
 
 
 _STATEMENT_SQL = f"""
