@@ -41,3 +41,76 @@ def test_extract_lines_mode_numbers_documents():
     rows = _run(["--lines", "-"], "Prices rose 4% in 2023.\n\nUnemployment fell to 3.5% in 2019.\n")
     assert [r["doc"] for r in rows] == [0, 2]
     assert rows[1]["claims"][0]["value"] == 3.5
+
+
+# Varied lines: statistics, quotes, headlines, questions, non-claims, repeats, odd characters.
+VARIED_LINES = [
+    "Prices rose 4% in 2023.",
+    "Unemployment fell to 3.5% in 2019, according to the Bureau of Labor Statistics.",
+    "We're 9 million jobs short of that.",
+    "Thank you all for coming tonight.",
+    "“Nearly half of our members, 48 percent, reported burnout last year,” said the association's president.",
+    "Crime is down 20 percent since I took office, and the economy added 2.1 million jobs.",
+    "Is that really what you believe?",
+    "The deficit was $1.4 trillion in 2009. It is now $438 billion.",
+    "MORE THAN 60% OF VOTERS SAY THE COUNTRY IS ON THE WRONG TRACK",
+    "Prices rose 4% in 2023.",
+    "About one in five children in this state lives in poverty.",
+    "I will never raise taxes on the middle class.",
+    "The survey of 1,200 adults found that 37% had skipped a doctor's visit because of cost.",
+    "Nine out of ten dentists recommend it.",
+    "Well, let me say this.",
+    "Since 2010, average rents have increased by roughly a third, while wages grew 12%.",
+    "Exports to China doubled between 2015 and 2020.",
+    "ok",
+    "The plan would cost $32 trillion over ten years, the Urban Institute estimated.",
+    "Three-quarters of teachers say class sizes are too large (NEA, 2022).",
+    "We have lost 50,000 manufacturing jobs in Ohio alone.",
+    "Senator, you voted against this bill 14 times.",
+    "The temperature hit 41.5°C in Seville on Tuesday — a record.",
+    "Our nation's debt doubled under the last administration.",
+    "Life expectancy in the U.S. fell to 76.4 years in 2021, the lowest since 1996.",
+    "Applause.",
+    "Over 40 million Americans live below the poverty line; that's 12 percent of the population.",
+    "The company reported revenue of €2.3bn, up 8% from a year earlier.",
+    "No, that's not true at all, and you know it.",
+    "In 1980, inflation was 13.5 percent; by 1988 it had fallen to 4.1 percent.",
+]
+
+
+def test_extract_batched_matches_one_document_at_a_time(capsys):
+    """Chunks of many lines give the same records, in the same order, as one line at a time."""
+    from claimdesk.settings import load_settings
+    from flows.extract_cmd import records_many, run_extract, sentence_records
+
+    settings = load_settings(None)
+    batched = records_many(VARIED_LINES, settings)
+    single = [sentence_records(line, settings) for line in VARIED_LINES]
+    assert len(batched) == len(single) == len(VARIED_LINES)
+    for b_doc, s_doc in zip(batched, single, strict=True):
+        assert [r["sentence"] for r in b_doc] == [r["sentence"] for r in s_doc]
+        for b, s in zip(b_doc, s_doc, strict=True):
+            # Vectors encoded in another batch differ in their last float bits only.
+            assert abs(b["score"] - s["score"]) <= 2e-4
+            assert {k: v for k, v in b.items() if k != "score"} == {k: v for k, v in s.items() if k != "score"}
+    assert sum(len(d) for d in batched) > len(VARIED_LINES)  # some lines are two sentences
+    assert any(r["claims"] for d in batched for r in d)
+
+    # The command's output does not depend on the chunk size: document numbers and order kept.
+    text = "\n".join(VARIED_LINES[:12]) + "\n\n" + "\n".join(VARIED_LINES[12:]) + "\n"
+    outputs = []
+    for chunk in (1, 7, 512):
+        import io
+        import sys
+
+        stdin, sys.stdin = sys.stdin, io.StringIO(text)
+        try:
+            run_extract("-", settings, lines=True, chunk=chunk)
+        finally:
+            sys.stdin = stdin
+        outputs.append([json.loads(line) for line in capsys.readouterr().out.splitlines()])
+    one, seven, big = outputs
+    assert [r["doc"] for r in one] == [r["doc"] for r in big] == [r["doc"] for r in seven]
+    assert 12 not in {r["doc"] for r in big} and max(r["doc"] for r in big) == len(VARIED_LINES)
+    for a, b in zip(one, big, strict=True):
+        assert abs(a["score"] - b["score"]) <= 2e-4 and a["sentence"] == b["sentence"] and a["claims"] == b["claims"]
