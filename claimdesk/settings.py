@@ -53,6 +53,11 @@ class ExtractionSettings:
 class ReviewSettings:
     host: str = "127.0.0.1"
     port: int = 8765
+    # Sign-in (issue #18): see config.yaml's `review` section.
+    session_hours: float = 12.0
+    secure_cookies: bool = False
+    proxy_user_header: str = ""
+    trusted_proxies: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ def _check_ranges(s: Settings, source: str) -> None:
         ("retrieval.min_similarity", 0.0 <= s.retrieval.min_similarity <= 1.0),
         ("retrieval.ann_min_statements", s.retrieval.ann_min_statements >= 1),
         ("review.port", 0 < s.review.port < 65536),
+        ("review.session_hours", 0 < s.review.session_hours <= 24 * 30),
         ("dask.n_workers", s.dask.n_workers >= 1),
         ("dask.threads_per_worker", s.dask.threads_per_worker >= 1),
         ("schedules.timezone", _is_timezone(s.schedules.timezone)),

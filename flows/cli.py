@@ -213,8 +213,19 @@ def _review_arguments(r: argparse.ArgumentParser) -> None:
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from flows.review_cmd import run_review
 
-    run_review(str(settings.resolve(settings.database)), args.host or settings.review.host, args.port or settings.review.port)
-    return 0
+    return run_review(settings, args.host or settings.review.host, args.port or settings.review.port)
+
+
+def _users_arguments(u: argparse.ArgumentParser) -> None:
+    from flows.users_cmd import arguments
+
+    arguments(u)
+
+
+def _users(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.users_cmd import run_users
+
+    return run_users(args, settings)
 
 
 def _serve_arguments(sv: argparse.ArgumentParser) -> None:
@@ -303,6 +314,7 @@ COMMANDS: tuple[Command, ...] = (
                         "checked, and the exit status is 1.",
             prefect=True),
     Command("review", "start the editors' review web app on 127.0.0.1", _review_arguments, _review),
+    Command("users", "manage review desk accounts: add, passwd, disable, enable, list", _users_arguments, _users),
     Command("serve", "run the scheduled flows from config.yaml (check_inbox, recheck)", _serve_arguments, _serve),
     Command("recheck", "re-judge stored claims against sources added or changed since their last judgement",
             _recheck_arguments, _recheck, prefect=True),

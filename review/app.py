@@ -13,6 +13,8 @@ Why it looks like this:
   a strict Content-Security-Policy (no inline script), the one POST is guarded by
   a signed CSRF token plus an Origin/Referer check, and only loopback Host names are
   served (no DNS rebinding). Errors are short pages, never tracebacks.
+- Every page needs a signed-in account (`review.login`): viewers read, editors review.
+  The reviewer on a review is the signed-in account, never a name typed in a form.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import duckdb
 import jinja2
@@ -34,19 +36,22 @@ from fastapi import FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from claimdesk.errors import ClaimdeskError
 from claims.rules import RULE_BY_NAME
 from review import chart, compare, text
+from review.auth import AuthOptions, Sessions, allows
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
+from review.login import authenticate, client_address, install_login, refusal
+from review.login import wants_json as _wants_json
 from store import review_queries as q
 from store.db import session
 
 log = logging.getLogger("claimdesk.review")
 
 HERE = Path(__file__).resolve().parent
-REVIEWER_COOKIE = "claimdesk_reviewer"
 # Host names the desk answers to; anything else is refused (DNS rebinding). "testserver" is
 # the name Starlette's TestClient sends.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "testserver")
@@ -106,10 +111,6 @@ def _qs(params: Mapping[str, str]) -> str:
     return "?" + urlencode(params) if params else ""
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.endswith(".json") or request.query_params.get("format") == "json"
-
-
 def _host_allowed(host_header: str | None, allowed: Sequence[str]) -> bool:
     if "*" in allowed:
         return True
@@ -143,11 +144,15 @@ def _environment() -> jinja2.Environment:
 
 
 class _Desk:
-    """What every request needs: the database path, the CSRF signer and the templates."""
+    """What every request needs: the database path, the CSRF and session signers and the templates."""
 
-    def __init__(self, db_path: str, csrf: Csrf, allowed_hosts: Sequence[str]) -> None:
+    def __init__(
+        self, db_path: str, csrf: Csrf, allowed_hosts: Sequence[str], sessions: Sessions, auth: AuthOptions
+    ) -> None:
         self.db_path = db_path
         self.csrf = csrf
+        self.sessions = sessions
+        self.auth = auth
         self.allowed_hosts = tuple(allowed_hosts)
         self.env = _environment()
         self._db_lock = threading.Lock()
@@ -177,6 +182,7 @@ class _Desk:
             csrf_token=self.csrf.token(cookie),
             path=request.url.path,
             saved=request.query_params.get("saved", ""),
+            user=getattr(request.state, "user", None),
             **extra,
         )
         response = HTMLResponse(html, status_code=status)
@@ -193,6 +199,7 @@ class _Desk:
 
 _TITLES = {
     400: "Bad request",
+    401: "Sign in",
     403: "Refused",
     404: "Not found",
     405: "Method not allowed",
@@ -201,19 +208,30 @@ _TITLES = {
 
 
 def create_app(
-    db_path: str, *, csrf_secret: str | None = None, allowed_hosts: Sequence[str] | None = None
+    db_path: str,
+    *,
+    csrf_secret: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    session_secret: str | None = None,
+    auth: AuthOptions | None = None,
 ) -> FastAPI:
     """The review desk over the claimdesk database at `db_path`.
 
-    `csrf_secret` signs form tokens (random per app when None, so tokens die with
-    the process). `allowed_hosts` are the Host names served: loopback names by
-    default; include "*" only when deliberately exposing the desk.
+    `csrf_secret` and `session_secret` sign form tokens and session cookies (random per
+    app when None, so both die with the process and editors sign in again after a
+    restart). `allowed_hosts` are the Host names served: loopback names by default;
+    include "*" only when deliberately exposing the desk. `auth` is the config's
+    session length, cookie and trusted-proxy settings.
     """
-    desk = _Desk(db_path, Csrf(csrf_secret), allowed_hosts or LOOPBACK_HOSTS)
+    auth = auth or AuthOptions()
+    desk = _Desk(
+        db_path, Csrf(csrf_secret), allowed_hosts or LOOPBACK_HOSTS, Sessions(session_secret, auth.session_hours), auth
+    )
     app = FastAPI(title="claimdesk review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.desk = desk
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_guards(app, desk)
+    install_login(app, desk)
     _install_pages(app, desk)
     _install_review(app, desk)
     return app
@@ -224,7 +242,14 @@ def _install_guards(app: FastAPI, desk: _Desk) -> None:
     async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
         if not _host_allowed(request.headers.get("host"), desk.allowed_hosts):
             return desk.error(request, 400, "Unknown host", "This desk only answers on its own address.")
-        response: Response = await call_next(request)
+        try:
+            request.state.user = await run_in_threadpool(authenticate, desk, request)
+        except ClaimdeskError as exc:
+            log.warning("database unavailable: %s", exc)
+            return desk.error(request, 503, "Database busy", "The database could not be opened. Try again shortly.")
+        response = refusal(desk, request, request.state.user)
+        if response is None:
+            response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
@@ -356,7 +381,7 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
         data,
         keep=_qs(keep),
         queue_state=urlencode(keep),
-        reviewer=unquote(request.cookies.get(REVIEWER_COOKIE, "")),
+        can_review=allows(request.state.user["role"], "editor"),
     )
 
 
@@ -377,12 +402,11 @@ def _install_review(app: FastAPI, desk: _Desk) -> None:
         claim_id: str,
         verdict: Annotated[str, Form()] = "",
         note: Annotated[str, Form()] = "",
-        reviewer: Annotated[str, Form()] = "",
         csrf_token: Annotated[str, Form()] = "",
         then: Annotated[str, Form()] = "stay",
         queue: Annotated[str, Form()] = "",
     ) -> Response:
-        """Append a decision to the audit log, then go back to the claim or on to the next one."""
+        """Append a decision, by the signed-in editor, then go back to the claim or on to the next one."""
         problem = origin_problem(
             request.headers.get("origin"),
             request.headers.get("referer"),
@@ -392,25 +416,20 @@ def _install_review(app: FastAPI, desk: _Desk) -> None:
         problem = problem or desk.csrf.problem(request.cookies.get(COOKIE), csrf_token)
         if problem:
             raise HTTPException(403, problem)
-        problem = q.check_review(verdict, note, reviewer)
+        user = request.state.user
+        problem = q.check_review(verdict, note, user["name"])
         if problem:
             raise HTTPException(400, problem)
         f = _filter(dict(parse_qsl(queue)))
         with desk.db() as con:
             nav = q.neighbours(con, f, claim_id)
-            q.add_review(con, claim_id, verdict, note, reviewer)
+            q.add_review(
+                con, claim_id, verdict, note, user["name"],
+                user_id=int(user["user_id"]), address=client_address(request, desk.auth),
+            )
         keep = _filter_params(f)
         if then == "next":
             target = f"/claims/{quote(nav['next'], safe='')}" if nav["next"] else "/"
         else:
             target = f"/claims/{quote(claim_id, safe='')}"
-        response = RedirectResponse(target + _qs({**keep, "saved": claim_id}), status_code=303)
-        response.set_cookie(
-            REVIEWER_COOKIE,
-            quote(reviewer.strip()),
-            max_age=90 * 24 * 3600,
-            httponly=True,
-            samesite="lax",
-            path="/",
-        )
-        return response
+        return RedirectResponse(target + _qs({**keep, "saved": claim_id}), status_code=303)

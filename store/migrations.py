@@ -191,6 +191,38 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Issue #14: the calibrated probability that the claim has a problem (claims/decision.py);
     # NULL for rows judged before, or with `judge.calibrated_confidence: false`.
     Migration(4, "verdicts.problem_probability", "ALTER TABLE verdicts ADD COLUMN problem_probability DOUBLE;"),
+    # Issue #18: review desk accounts and an append-only audit log. Reviews gain the signed-in
+    # account (`reviews.user_id`); older reviews keep their free-text `reviewer` as history,
+    # with user_id NULL. `session_epoch` is bumped by `users passwd`/`users disable`, which
+    # ends every session signed before.
+    Migration(
+        5,
+        "users and audit_log",
+        """
+        CREATE SEQUENCE user_seq START 1;
+        CREATE TABLE users (
+            user_id       BIGINT PRIMARY KEY DEFAULT nextval('user_seq'),
+            name          VARCHAR NOT NULL UNIQUE,
+            role          VARCHAR NOT NULL,
+            password_hash VARCHAR,
+            disabled      BOOLEAN NOT NULL DEFAULT false,
+            session_epoch INTEGER NOT NULL DEFAULT 0,
+            created_at    TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE audit_seq START 1;
+        CREATE TABLE audit_log (
+            audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+            logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            actor    VARCHAR,
+            action   VARCHAR NOT NULL,
+            subject  VARCHAR,
+            address  VARCHAR,
+            detail   VARCHAR
+        );
+        ALTER TABLE reviews ADD COLUMN user_id BIGINT;
+        """,
+    ),
 )
 
 

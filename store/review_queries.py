@@ -17,6 +17,7 @@ import duckdb
 
 from claims.vocabulary import PROBLEM_VERDICTS as _PROBLEMS
 from claims.vocabulary import VERDICT_ORDER
+from store import accounts
 from store.db import transaction
 from store.vocabulary_sql import PROBLEM_LIST, QUEUE_ORDER, problem_sql
 
@@ -335,7 +336,7 @@ def review_log(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[Row]:
     """The claim's editor decisions, newest first (the newest is the final verdict)."""
     return _rows(
         con.execute(
-            "SELECT review_id, verdict, note, reviewer, machine_verdict, reviewed_at"
+            "SELECT review_id, verdict, note, reviewer, user_id IS NOT NULL AS signed_in, machine_verdict, reviewed_at"
             " FROM reviews WHERE claim_id = $claim ORDER BY review_id DESC",
             {"claim": claim_id},
         )
@@ -379,8 +380,20 @@ def check_review(verdict: str, note: str, reviewer: str) -> str | None:
     return None
 
 
-def add_review(con: duckdb.DuckDBPyConnection, claim_id: str, verdict: str, note: str, reviewer: str) -> int:
-    """Append an editor's decision to the audit log, with the machine verdict it was made against.
+def add_review(
+    con: duckdb.DuckDBPyConnection,
+    claim_id: str,
+    verdict: str,
+    note: str,
+    reviewer: str,
+    *,
+    user_id: int | None = None,
+    address: str | None = None,
+) -> int:
+    """Append an editor's decision, with the machine verdict it was made against, and its audit row.
+
+    `reviewer` is the signed-in account's name and `user_id` its account (the desk
+    passes both); rows from before accounts keep their free-text reviewer and no user_id.
 
     Raises ValueError for an unacceptable decision and NotFound for an unknown claim.
     """
@@ -396,15 +409,17 @@ def add_review(con: duckdb.DuckDBPyConnection, claim_id: str, verdict: str, note
         if row is None:
             raise NotFound(f"no claim with id {claim_id!r}")
         inserted = con.execute(
-            "INSERT INTO reviews (claim_id, verdict, note, reviewer, machine_verdict)"
-            " VALUES ($claim, $verdict, $note, $reviewer, $machine) RETURNING review_id",
+            "INSERT INTO reviews (claim_id, verdict, note, reviewer, machine_verdict, user_id)"
+            " VALUES ($claim, $verdict, $note, $reviewer, $machine, $user) RETURNING review_id",
             {
                 "claim": claim_id,
                 "verdict": verdict,
                 "note": note.strip() or None,
                 "reviewer": reviewer.strip(),
                 "machine": row[1],
+                "user": user_id,
             },
         ).fetchone()
+        accounts.audit(con, "review", actor=reviewer.strip(), subject=claim_id, address=address, detail=verdict)
     assert inserted is not None
     return int(inserted[0])

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from store.db import connect, transaction
+from store.db import connect, session, transaction
 
 COSMETIC = """Cosmetic procedures boom as younger patients flock to clinics
 
@@ -580,3 +580,36 @@ def build_db(path: str | Path) -> Path:
     finally:
         con.close()
     return path
+
+
+# --- review desk accounts (issue #18) ----------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+# name -> role; the hostile name checks that account names are escaped like any other text.
+ACCOUNTS: dict[str, str] = {
+    "Ann Editor": "editor",
+    "Bo Chief": "admin",
+    "Vi Viewer": "viewer",
+    "<script>alert(4)</script>": "editor",
+}
+
+
+def add_accounts(path: str | Path, accounts_: dict[str, str] | None = None) -> None:
+    """The fixture accounts, all with PASSWORD, added the way `claimdesk users add` adds them."""
+    from review.auth import hash_password
+    from store import accounts
+
+    hashed = hash_password(PASSWORD)
+    with session(path) as con:
+        for name, role in (accounts_ or ACCOUNTS).items():
+            accounts.add_user(con, name, role, hashed, actor="cli:test", address="cli@test")
+
+
+def sign_in(client, name: str = "Ann Editor", password: str = PASSWORD, **headers: str):
+    """Sign `client` (a Starlette TestClient) in through the login form; returns the POST's response."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/login").text, "html.parser")
+    token = page.select_one("input[name=csrf_token]")["value"]
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"},
+                       headers=headers, follow_redirects=False)

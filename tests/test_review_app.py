@@ -14,7 +14,7 @@ from review.app import create_app
 from review.csrf import Csrf, origin_problem
 from store import review_queries as q
 from store.db import session, transaction
-from tests.review_fixtures import add_article, add_claim, add_verdict, build_db
+from tests.review_fixtures import add_accounts, add_article, add_claim, add_verdict, build_db, sign_in
 
 URGENCY_ORDER = [
     "teen-addicted",
@@ -30,7 +30,9 @@ URGENCY_ORDER = [
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_db(tmp_path_factory.mktemp("review") / "fixture.duckdb")
+    path = build_db(tmp_path_factory.mktemp("review") / "fixture.duckdb")
+    add_accounts(path)
+    return path
 
 
 @pytest.fixture
@@ -41,7 +43,10 @@ def db(fixture_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(db: Path) -> TestClient:
-    return TestClient(create_app(str(db), csrf_secret="test-secret"))
+    """Signed in as the editor Ann Editor."""
+    c = TestClient(create_app(str(db), csrf_secret="test-secret"))
+    assert sign_in(c).status_code == 303
+    return c
 
 
 def soup(response) -> BeautifulSoup:
@@ -57,7 +62,6 @@ def post_review(client: TestClient, claim_id: str, **fields: str):
     data = {
         "verdict": "supported",
         "note": "",
-        "reviewer": "Ann Editor",
         "then": "stay",
         "csrf_token": form_token(client, claim_id),
         **fields,
@@ -249,16 +253,15 @@ def test_article_page_marks_every_claim_in_its_verdict_colour(client: TestClient
 
 
 def test_review_is_appended_to_the_audit_log_and_shown_in_the_queue(client: TestClient, db: Path) -> None:
-    r = post_review(
-        client, "cos-social", verdict="contradicted", note="Survey table 4: 64%.", reviewer="Ann Editor"
-    )
+    r = post_review(client, "cos-social", verdict="contradicted", note="Survey table 4: 64%.")
     assert r.status_code == 303
     assert r.headers["location"] == "/claims/cos-social?saved=cos-social"
     page = soup(client.get(r.headers["location"]))
     assert "Decision saved" in page.select_one("p.notice").get_text()
     log = page.select_one("#review-log").get_text(" ", strip=True)
     assert "Ann Editor" in log and "Survey table 4: 64%." in log
-    assert page.select_one("input[name=reviewer]")["value"] == "Ann Editor"  # remembered for the next one
+    assert page.select_one("input[name=reviewer]") is None  # the signed-in account is the reviewer
+    assert "Ann Editor" in page.select_one("#reviewing-as").get_text()
 
     item = next(i for i in client.get("/queue.json").json()["items"] if i["claim_id"] == "cos-social")
     assert item["reviewed"] is True and item["reviewer"] == "Ann Editor"
@@ -266,7 +269,8 @@ def test_review_is_appended_to_the_audit_log_and_shown_in_the_queue(client: Test
     assert "cos-social" not in queue_ids(client.get("/?status=flagged"))
 
     # Changing one's mind appends; nothing is overwritten.
-    post_review(client, "cos-social", verdict="misrepresented", note="Different base.", reviewer="Bo Chief")
+    sign_in(client, "Bo Chief")
+    post_review(client, "cos-social", verdict="misrepresented", note="Different base.", reviewer="Typed Name")
     with session(db) as con:
         rows = con.execute(
             "SELECT verdict, reviewer, machine_verdict FROM reviews WHERE claim_id = 'cos-social' ORDER BY review_id"
@@ -285,7 +289,6 @@ def test_save_and_next_goes_to_the_next_claim_in_the_filtered_queue(client: Test
     token = form_token(client, "teen-addicted")
     data = {
         "verdict": "unverifiable",
-        "reviewer": "Ann",
         "then": "next",
         "csrf_token": token,
         "queue": "status=flagged&article=art-teens",
@@ -297,7 +300,7 @@ def test_save_and_next_goes_to_the_next_claim_in_the_filtered_queue(client: Test
 
 
 def test_a_later_machine_verdict_does_not_override_the_editor(client: TestClient, db: Path) -> None:
-    post_review(client, "cos-social", verdict="supported", reviewer="Ann")
+    post_review(client, "cos-social", verdict="supported")
     with session(db) as con, transaction(con):
         add_verdict(
             con,
@@ -318,8 +321,6 @@ def test_a_later_machine_verdict_does_not_override_the_editor(client: TestClient
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"reviewer": ""}, "reviewer name is required"),
-        ({"reviewer": "   "}, "reviewer name is required"),
         ({"verdict": "true"}, "verdict must be one of"),
         ({"verdict": ""}, "verdict must be one of"),
         ({"note": "x" * 5000}, "note is longer"),
@@ -338,12 +339,12 @@ def test_unknown_ids_are_404_pages(client: TestClient) -> None:
         r = client.get(path)
         assert r.status_code == 404 and "Not found" in r.text and "<h1>" in r.text
     assert client.get("/claims/no-such-claim.json").json()["status"] == 404
-    r = post_review(client, "cos-social", reviewer="x")  # a valid token, for another claim
+    r = post_review(client, "cos-social")  # a valid token, for another claim
     token = soup(client.get("/claims/cos-social")).select_one("input[name=csrf_token]")["value"]
     r = client.post(
         "/claims/no-such-claim/review",
         follow_redirects=False,
-        data={"verdict": "supported", "reviewer": "Ann", "csrf_token": token},
+        data={"verdict": "supported", "csrf_token": token},
     )
     assert r.status_code == 404
 
@@ -372,9 +373,8 @@ def hostile(db: Path) -> str:
 
 
 def test_untrusted_text_is_escaped_everywhere(client: TestClient, hostile: str) -> None:
-    post_review(
-        client, hostile, verdict="unverifiable", reviewer="<script>alert(4)</script>", note="<i>x</i>"
-    )
+    sign_in(client, "<script>alert(4)</script>")  # an account name is untrusted text too
+    post_review(client, hostile, verdict="unverifiable", note="<i>x</i>")
     for path in [f"/claims/{hostile}", "/articles/art-hostile", "/", "/?status=reviewed"]:
         body = client.get(path).text
         assert "<script>alert" not in body and "<img src=x" not in body and "<b>Hostile" not in body, path
@@ -396,7 +396,7 @@ def test_pages_carry_a_strict_content_security_policy(client: TestClient) -> Non
 def test_post_without_csrf_token_is_refused(client: TestClient, db: Path) -> None:
     client.get("/claims/cos-social")  # has the cookie, but sends no token
     r = client.post(
-        "/claims/cos-social/review", data={"verdict": "supported", "reviewer": "Ann"}, follow_redirects=False
+        "/claims/cos-social/review", data={"verdict": "supported"}, follow_redirects=False
     )
     assert r.status_code == 403 and "CSRF" in r.text
     r = post_review(client, "cos-social", csrf_token="1700000000.deadbeef")
@@ -406,21 +406,23 @@ def test_post_without_csrf_token_is_refused(client: TestClient, db: Path) -> Non
 
 
 def test_token_from_another_browser_is_refused(db: Path) -> None:
-    alice = TestClient(create_app(str(db), csrf_secret="s"))
-    mallory = TestClient(create_app(str(db), csrf_secret="s"))
+    app = create_app(str(db), csrf_secret="s")
+    alice, mallory = TestClient(app), TestClient(app)
+    sign_in(alice, "Ann Editor")
+    sign_in(mallory, "Bo Chief")
     token = form_token(alice, "cos-social")
     mallory.get("/")  # mallory has her own cookie
     r = mallory.post(
         "/claims/cos-social/review",
         follow_redirects=False,
-        data={"verdict": "supported", "reviewer": "M", "csrf_token": token},
+        data={"verdict": "supported", "csrf_token": token},
     )
     assert r.status_code == 403
 
 
 def test_post_from_a_foreign_origin_is_refused(client: TestClient) -> None:
     token = form_token(client, "cos-social")
-    data = {"verdict": "supported", "reviewer": "Ann", "csrf_token": token}
+    data = {"verdict": "supported", "csrf_token": token}
     for headers in [
         {"Origin": "http://evil.example"},
         {"Origin": "null"},
@@ -450,6 +452,7 @@ def test_server_errors_show_no_traceback(db: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(q, "claim_detail", broken)
     client = TestClient(create_app(str(db)), raise_server_exceptions=False)
+    sign_in(client)
     r = client.get("/claims/cos-social")
     assert r.status_code == 500
     assert "Something went wrong" in r.text

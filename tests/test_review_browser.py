@@ -18,7 +18,7 @@ import uvicorn
 
 from review.app import create_app
 from store.db import session
-from tests.review_fixtures import build_db
+from tests.review_fixtures import PASSWORD, add_accounts, build_db
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,7 @@ def browser():
 def desk(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The app served by uvicorn on a free loopback port, in a background thread."""
     db = build_db(tmp_path / "browser.duckdb")
+    add_accounts(db, {"Browser Editor": "editor", "Key Editor": "editor"})
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
@@ -87,11 +88,27 @@ def page(browser):
     assert errors == [], errors
 
 
-def test_editor_reviews_a_claim_in_the_browser(desk: tuple[str, Path], page) -> None:
+def sign_in(page, base: str, name: str) -> None:
+    """Through the login page, as an editor would; the desk sends anonymous visitors there."""
+    page.goto(base + "/")
+    page.wait_for_url("**/login?next=*")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_url(base + "/")
+    assert name in page.locator("#signed-in-as").inner_text()
+
+
+def test_editor_signs_in_and_reviews_a_claim_in_the_browser(desk: tuple[str, Path], page) -> None:
     base, db = desk
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page.goto(base + "/")
+    page.goto(base + "/login")
+    page.fill("input[name=name]", "Browser Editor")
+    page.fill("input[name=password]", "not the password")
+    page.click("#sign-in")
+    assert "Wrong name or password" in page.locator("#login-error").inner_text()
+    sign_in(page, base, "Browser Editor")
     rows = page.locator("table#queue tbody tr")
     assert rows.count() == 8
     page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
@@ -106,7 +123,7 @@ def test_editor_reviews_a_claim_in_the_browser(desk: tuple[str, Path], page) -> 
 
     page.locator("label.pick.v-misrepresented").click()
     page.fill("textarea[name=note]", "The survey's 58% is a share of surgeons, not the size of the rise.")
-    page.fill("input[name=reviewer]", "Browser Editor")
+    assert "Browser Editor" in page.locator("#reviewing-as").inner_text()
     page.screenshot(path=str(ARTIFACTS / "review-claim.png"), full_page=True)
     page.click("#save-stay")
     page.wait_for_url("**/claims/cos-bookings?saved=cos-bookings")
@@ -123,10 +140,15 @@ def test_editor_reviews_a_claim_in_the_browser(desk: tuple[str, Path], page) -> 
             "SELECT verdict, reviewer, machine_verdict FROM reviews WHERE claim_id = 'cos-bookings'"
         ).fetchall() == [("misrepresented", "Browser Editor", "misrepresented")]
 
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    page.goto(base + "/claims/cos-bookings")
+    page.wait_for_url("**/login?next=*")  # signed out: back to the login page
+
 
 def test_keyboard_shortcuts_move_and_confirm(desk: tuple[str, Path], page) -> None:
     base, db = desk
-    page.goto(base + "/")
+    sign_in(page, base, "Key Editor")
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("k")
@@ -134,10 +156,7 @@ def test_keyboard_shortcuts_move_and_confirm(desk: tuple[str, Path], page) -> No
     page.keyboard.press("Enter")
     page.wait_for_url("**/claims/teen-addicted")
 
-    page.keyboard.press("c")  # no reviewer name yet: asks for it instead of submitting
-    assert "Type your name" in page.locator("#form-hint").inner_text()
-    page.fill("input[name=reviewer]", "Key Editor")
-    page.locator("label.pick.v-supported").click()  # shortcuts work again outside text fields
+    page.locator("label.pick.v-supported").click()  # shortcuts work outside text fields
     page.keyboard.press("c")  # confirm the machine verdict and go on to the next claim
     page.wait_for_url("**/claims/cos-social?saved=teen-addicted")
 
@@ -145,7 +164,7 @@ def test_keyboard_shortcuts_move_and_confirm(desk: tuple[str, Path], page) -> No
     page.wait_for_url("**/claims/cos-bookings")
     page.keyboard.press("k")
     page.wait_for_url("**/claims/cos-social")
-    assert page.locator("input[name=reviewer]").input_value() == "Key Editor"  # remembered
+    assert "Key Editor" in page.locator("#reviewing-as").inner_text()  # the signed-in account
 
     with session(db) as con:
         assert con.execute(

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from review.app import create_app
 from store.db import session
-from tests.review_fixtures import CLAIMS, build_db
+from tests.review_fixtures import CLAIMS, add_accounts, build_db, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
 BATCHES = 30
@@ -53,8 +53,10 @@ for batch in range(int(sys.argv[3])):
 
 def test_reviews_and_a_writing_flow_share_the_database(tmp_path: Path) -> None:
     db = build_db(tmp_path / "shared.duckdb")
+    add_accounts(db, {"desk editor": "editor"})
     claim_ids = [c["claim_id"] for c in CLAIMS]
     client = TestClient(create_app(str(db), csrf_secret="concurrency"))
+    sign_in(client, "desk editor")
     token = BeautifulSoup(client.get("/claims/cos-social").text, "html.parser").select_one(
         "input[name=csrf_token]"
     )["value"]
@@ -79,7 +81,6 @@ def test_reviews_and_a_writing_flow_share_the_database(tmp_path: Path) -> None:
                 data={
                     "verdict": "supported",
                     "note": f"review {n}",
-                    "reviewer": f"editor-{n}",
                     "csrf_token": token,
                 },
             )
@@ -97,7 +98,7 @@ def test_reviews_and_a_writing_flow_share_the_database(tmp_path: Path) -> None:
 
     with session(db) as con:
         notes = {
-            r[0] for r in con.execute("SELECT note FROM reviews WHERE reviewer LIKE 'editor-%'").fetchall()
+            r[0] for r in con.execute("SELECT note FROM reviews WHERE reviewer = 'desk editor'").fetchall()
         }
         written = con.execute("SELECT count(*) FROM verdicts WHERE judge_version = 'writer'").fetchone()
     assert notes == {f"review {n}" for n in range(REVIEWS)}
@@ -109,10 +110,12 @@ def test_parallel_requests_within_the_app_do_not_conflict(tmp_path: Path) -> Non
     ("Catalog write-write conflict") and editors got 503s; the app now takes its
     sessions one at a time."""
     db = build_db(tmp_path / "parallel.duckdb")
+    add_accounts(db, {"reader": "viewer"})
     app = create_app(str(db))
 
     def browse(i: int) -> list[int]:
         with TestClient(app) as client:
+            sign_in(client, "reader")
             return [client.get("/claims/cos-bookings" if i % 2 else "/").status_code for _ in range(4)]
 
     with ThreadPoolExecutor(8) as pool:

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from flows import service
 from review.app import create_app
 from store.db import session
+from tests.review_fixtures import add_accounts, sign_in
 
 from .conftest import DEMO, REPO
 
@@ -35,7 +36,9 @@ def test_no_review_lost_while_check_flow_writes(settings, tmp_path: Path) -> Non
     for n in range(12):  # distinct files, so the flow writes 12 articles
         shutil.copy(DEMO / "articles" / "baby-botox-trend.txt", inbox / f"copy-{n:02d}.txt")
 
+    add_accounts(db, {"desk": "editor"})
     client = TestClient(create_app(db, csrf_secret="flow-test"))
+    sign_in(client, "desk")
     token = BeautifulSoup(client.get(f"/claims/{claim_ids[0]}").text, "html.parser").select_one(
         "input[name=csrf_token]")["value"]
     flow = subprocess.Popen([sys.executable, "-m", "flows.cli", "--db", db, "check", str(inbox), "--quiet"],
@@ -45,7 +48,7 @@ def test_no_review_lost_while_check_flow_writes(settings, tmp_path: Path) -> Non
         deadline = time.monotonic() + 300
         while flow.poll() is None and time.monotonic() < deadline:
             r = client.post(f"/claims/{claim_ids[posted % len(claim_ids)]}/review", follow_redirects=False,
-                            data={"verdict": "supported", "note": f"n{posted}", "reviewer": "desk", "csrf_token": token})
+                            data={"verdict": "supported", "note": f"n{posted}", "csrf_token": token})
             assert r.status_code == 303, r.text
             posted += 1
             time.sleep(0.2)

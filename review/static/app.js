@@ -43,15 +43,9 @@
     var hint = document.getElementById("form-hint");
     function confirmMachine() {
       var machine = form.dataset.machineVerdict;
-      var reviewer = form.querySelector("input[name=reviewer]");
       if (!machine) { hint.textContent = "There is no machine verdict to confirm."; return; }
       var radio = form.querySelector("input[name=verdict][value='" + machine + "']");
       if (radio) { radio.checked = true; }
-      if (!reviewer.value.trim()) {
-        hint.textContent = "Type your name, then press Enter to confirm.";
-        reviewer.focus();
-        return;
-      }
       form.requestSubmit(document.getElementById("save-next"));
     }
     return function (ev) {
