@@ -26,6 +26,7 @@ from pathlib import Path
 
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
+from flows.feeds import feed_urls
 from flows.service import inbox_folders
 
 
@@ -48,7 +49,16 @@ def schedules(settings: Settings) -> list[Scheduled]:
                   f"check new or changed articles in {inbox}"),
         Scheduled("recheck", s.recheck.cron, "schedules.recheck.cron", "recheck_claims",
                   "re-judge claims judged before a source was added or revised"),
+        Scheduled("check_feeds", s.check_feeds.cron, "schedules.check_feeds.cron", "check_feeds",
+                  _feeds_runs(settings)),
     ]
+
+
+def _feeds_runs(settings: Settings) -> str:
+    n = len(feed_urls(settings))
+    if not n:
+        return "not scheduled: no feeds in schedules.check_feeds.feeds"
+    return f"check new, changed and failed items of {n} RSS/Atom feed{'s' if n > 1 else ''}"
 
 
 def next_run(cron: str, timezone: str, key: str, after: dt.datetime | None = None) -> dt.datetime:
@@ -111,7 +121,7 @@ def _serve(settings: Settings) -> None:
     from prefect import serve
     from prefect.schedules import Cron
 
-    from flows.prefect_flows import check_inbox_flow, recheck_claims_flow
+    from flows.prefect_flows import check_feeds_flow, check_inbox_flow, recheck_claims_flow
 
     tz = settings.schedules.timezone
     by_name = {s.name: s for s in schedules(settings)}
@@ -124,6 +134,10 @@ def _serve(settings: Settings) -> None:
             parameters={"settings": settings, "all_claims": False, "progress": False},
             description=by_name["recheck"].runs, tags=["claimdesk"]),
     ]
+    if feed_urls(settings):
+        deployments.append(check_feeds_flow.to_deployment(
+            name="check_feeds", schedules=[Cron(by_name["check_feeds"].cron, timezone=tz)],
+            parameters={"settings": settings}, description=by_name["check_feeds"].runs, tags=["claimdesk"]))
     # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
     serve(*deployments, limit=1)
 
