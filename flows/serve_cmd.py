@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
@@ -119,13 +120,20 @@ def run_serve(settings: Settings, *, dry_run: bool = False) -> int:
 
 def _serve(settings: Settings) -> None:
     from prefect import serve
+
+    # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
+    serve(*deployments(settings), limit=1)
+
+
+def deployments(settings: Settings) -> list[Any]:
+    """The Prefect deployments `serve` runs: one per schedule (check_feeds only with feeds configured)."""
     from prefect.schedules import Cron
 
     from flows.prefect_flows import check_feeds_flow, check_inbox_flow, recheck_claims_flow
 
     tz = settings.schedules.timezone
     by_name = {s.name: s for s in schedules(settings)}
-    deployments = [
+    out = [
         check_inbox_flow.to_deployment(
             name="check_inbox", schedules=[Cron(by_name["check_inbox"].cron, timezone=tz)],
             parameters={"settings": settings}, description=by_name["check_inbox"].runs, tags=["claimdesk"]),
@@ -135,11 +143,10 @@ def _serve(settings: Settings) -> None:
             description=by_name["recheck"].runs, tags=["claimdesk"]),
     ]
     if feed_urls(settings):
-        deployments.append(check_feeds_flow.to_deployment(
+        out.append(check_feeds_flow.to_deployment(
             name="check_feeds", schedules=[Cron(by_name["check_feeds"].cron, timezone=tz)],
             parameters={"settings": settings}, description=by_name["check_feeds"].runs, tags=["claimdesk"]))
-    # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
-    serve(*deployments, limit=1)
+    return out
 
 
 def _server_log() -> Path:

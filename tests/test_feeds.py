@@ -309,6 +309,16 @@ def test_serve_plan_lists_the_feed_schedule(tmp_path, capsys):
     assert main(["--config", str(cfg), "serve", "--dry-run"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("check_feeds"))
     assert "flow check_feeds: check new, changed and failed items of 2 RSS/Atom feeds" in line
+    # what `serve` deploys: check_feeds beside the others, on its cron, only when feeds are configured
+    from flows.serve_cmd import deployments
+
+    with_feeds = {d.name: d for d in deployments(load_settings(cfg))}
+    assert set(with_feeds) == {"check_inbox", "recheck", "check_feeds"}
+    feeds = with_feeds["check_feeds"]
+    assert feeds.flow_name == "check_feeds" and feeds.schedules[0].schedule.cron == "*/30 * * * *"
+    assert feeds.parameters["settings"].schedules.check_feeds.feeds == ("http://a.test/rss", "http://b.test/atom")
+    cfg.write_text("database: test.duckdb\n")
+    assert {d.name for d in deployments(load_settings(cfg))} == {"check_inbox", "recheck"}
 
 
 def test_the_repo_config_has_no_feeds(repo_settings: Settings):
