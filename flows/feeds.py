@@ -12,6 +12,7 @@ the other feeds go on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -100,7 +101,8 @@ def check_feeds(settings: Settings, check: Check, *, urls: list[str] | None = No
         except BaseException as exc:
             failed = RunSummary("check", errors=[f"{url}: not checked ({type(exc).__name__}: {exc})"[:500]
                                                  for url in todo])
-            _record(settings, planned, failed, summary)
+            with contextlib.suppress(Exception):  # the database may be what failed; the run's error matters more
+                _record(settings, planned, failed, summary)
             raise
         _record(settings, planned, checked, summary)
         summary.claims = checked.claims

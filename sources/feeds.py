@@ -102,7 +102,7 @@ def parse_feed(url: str, raw: bytes) -> ParsedFeed:
     if parsed.get("bozo"):
         why = _first_line(parsed.get("bozo_exception"))
         if not items:
-            raise InputError(f"not a readable RSS/Atom feed ({why})", path=url)
+            raise InputError(f"not an RSS/Atom feed ({why})", path=url)
         problem = f"{url}: broken feed XML ({why}); read the {len(items)} items it could"
     elif not parsed.get("version") and not items:
         raise InputError("not an RSS/Atom feed", path=url)

@@ -16,8 +16,9 @@ import pytest
 from claimdesk.errors import ConfigError, InputError
 from claimdesk.settings import Settings, load_settings
 from flows.cli import main
-from flows.feeds import page_outcomes
+from flows.feeds import check_feeds, page_outcomes, read_feeds
 from flows.steps import RunSummary
+from sources import feeds as feeds_module
 from sources.feeds import MAX_ATTEMPTS_UNLISTED, FeedItem, ParsedFeed, StoredItem, pages, parse_feed, plan
 from store.db import session
 
@@ -83,7 +84,7 @@ def test_parse_feed_broken_xml_keeps_what_it_read_and_refuses_what_is_no_feed():
     assert broken.problem.startswith(f"{F1}: broken feed XML (line ") and "\n" not in broken.problem
     with pytest.raises(InputError, match="not an RSS/Atom feed"):
         parse_feed(F1, b"<html><body><p>Hello</p></body></html>")
-    with pytest.raises(InputError, match=r"one\.xml: not a readable RSS/Atom feed \(line \d+: "):
+    with pytest.raises(InputError, match=r"one\.xml: not an RSS/Atom feed \(line \d+: "):
         parse_feed(F1, b"<rss><channel><item><title>x</ti")
 
 
@@ -198,6 +199,32 @@ def site() -> Iterator[Site]:
     yield s
     s.server.shutdown()
     s.server.server_close()
+
+
+def test_read_feeds_reports_each_bad_feed_in_one_line(site, monkeypatch):
+    site.pages["/down.xml"] = (503, "text/plain", b"maintenance")
+    site.serve("/page.xml", _page("/news/jobs.html"))
+    urls = [f"{site.base}/{n}" for n in ("down.xml", "rss.xml", "page.xml", "broken.xml")]
+    feeds, problems = read_feeds(urls)
+    assert [f.url for f in feeds] == [urls[1], urls[3]] and [len(f.items) for f in feeds] == [3, 1]
+    assert problems[0] == f"{urls[0]}: cannot fetch feed: HTTP 503 Service Unavailable"
+    assert problems[1].startswith(f"{urls[2]}: not an RSS/Atom feed")
+    assert problems[2].startswith(f"{urls[3]}: broken feed XML (line ")
+    assert all("\n" not in p for p in problems)
+    monkeypatch.setattr(feeds_module, "MAX_TEXT_BYTES", 200)  # the readers' size limit, made small
+    assert "over the" in read_feeds([urls[1]])[1][0]
+
+
+def test_a_failed_check_records_every_item_failed_and_the_run_failed(settings: Settings, site):
+    def check(pages: list[str]) -> RunSummary:
+        raise RuntimeError("database is locked")
+
+    with pytest.raises(RuntimeError):
+        check_feeds(settings, check, urls=[f"{site.base}/rss.xml"])
+    items = _items(settings.database)
+    assert len(items) == 3 and all(s == "failed" and "database is locked" in str(e) for s, e, _, _ in items.values())
+    with session(settings.database, read_only=True) as con:
+        assert con.execute("SELECT status FROM runs WHERE kind = 'feeds'").fetchall() == [("failed",)]
 
 
 def _items(db: str) -> dict[str, tuple[str, str | None, int, str | None]]:
