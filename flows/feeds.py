@@ -57,7 +57,7 @@ def feed_urls(settings: Settings) -> list[str]:
 def read_feeds(urls: list[str]) -> tuple[list[ParsedFeed], list[str]]:
     """Fetch and parse each feed: (what could be read, one line per feed problem).
 
-    A feed with broken XML keeps the items before the break and gives a problem line; an
+    A feed with broken XML keeps the items the parser could read and gives a problem line; an
     unreachable or unreadable feed gives only the line. Never raises for one feed."""
     feeds, problems = [], []
     for url in urls:
@@ -87,8 +87,8 @@ def check_feeds(settings: Settings, check: Check, *, urls: list[str] | None = No
     with recorded(settings, "feeds", flow_run_id=ex.flow_run_id, runner=ex.runner) as run:
         feeds, summary.feed_problems = read(wanted)
         summary.feeds = len(feeds)
-        for line in summary.feed_problems:
-            ex.say(f"feed problem: {line}", progress)
+        for line in summary.feed_problems:  # to the run's log; the CLI prints them once, at the end
+            ex.say(f"feed problem: {line}", False)
         with session(db_path(settings)) as con:
             stored = feed_items.stored_items(con, wanted)
         planned = plan(feeds, stored, wanted)

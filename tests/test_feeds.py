@@ -262,7 +262,7 @@ def test_feed_runs_check_once_retry_failures_and_recheck_changes(settings: Setti
                                                    "0 unchanged, 1 failed;")
     problems = [line for line in err.splitlines() if line.startswith("claimdesk: feed problem:")]
     assert len(problems) == 2
-    assert any(f"{site.base}/broken.xml: broken feed XML (line " in line for line in problems)
+    assert sum(f"{site.base}/broken.xml: broken feed XML (line " in line for line in err.splitlines()) == 1
     assert any(f"{dead}: cannot fetch feed:" in line for line in problems)
     assert f"claimdesk: failed item {site.base}/news/late.html: cannot fetch URL: HTTP 404" in err
     assert "[4/5]" in err or "[5/5]" in err  # progress of the check run
