@@ -209,6 +209,8 @@ def _fetch(url: str) -> tuple[bytes, str]:
         with urllib.request.urlopen(url, timeout=URL_TIMEOUT_SECONDS) as resp:  # noqa: S310 - user-given http(s) URL
             raw = resp.read(MAX_BYTES + 1)
             ctype = resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:  # the status, so a 404 is told from a timeout (feed_items.error)
+        raise InputError(f"cannot fetch URL: HTTP {exc.code} {exc.reason}", path=url) from None
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"cannot fetch URL: {reason}", path=url) from None

@@ -223,6 +223,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE reviews ADD COLUMN user_id BIGINT;
         """,
     ),
+    # Issue #17: RSS/Atom feed items seen by `check_feeds` (flows/feeds.py), one row per item
+    # of a feed: whether its page was checked, why not, and how often it was tried.
+    Migration(
+        8,
+        "feed_items",
+        """
+        CREATE TABLE feed_items (
+            feed_url     VARCHAR NOT NULL,
+            guid         VARCHAR NOT NULL,
+            link         VARCHAR,
+            title        VARCHAR,
+            published    TIMESTAMP,
+            content_hash VARCHAR,
+            status       VARCHAR NOT NULL,
+            error        VARCHAR,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            first_seen   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            last_attempt TIMESTAMP,
+            article_id   VARCHAR,
+            PRIMARY KEY (feed_url, guid)
+        );
+        """,
+    ),
 )
 
 
