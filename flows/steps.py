@@ -88,15 +88,20 @@ def db_path(settings: Settings) -> str:
     return str(settings.resolve(settings.database))
 
 
-def read_documents(paths: list[str]) -> tuple[list[Document], list[str]]:
-    """Read a batch; a bad file becomes one error line and the rest go on."""
+def read_documents(paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
+    """Read a batch; a bad file becomes one error line and the rest go on.
+
+    `kind` "check" reads web pages as articles (main text and metadata, sources/html_page.py);
+    "sources" keeps a source page's every line by tag name: its header lines and tables are
+    the point, and a main-text extractor drops them as boilerplate.
+    """
     docs, errors = [], []
     for p, err in iter_paths(paths):
         if err is not None:
             errors.append(str(err))
             continue
         try:
-            docs.append(read_document(p))
+            docs.append(read_document(p, article=kind == "check"))
         except ClaimdeskError as exc:
             errors.append(str(exc))
     return docs, errors
