@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from claimdesk.errors import InputError
@@ -47,6 +48,22 @@ class Document:
     format: str
     content_hash: str
     meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def author(self) -> str | None:
+        """Who wrote it: a page's byline, or an 'Author:' header line."""
+        return self.meta.get("byline") or self.meta.get("author")
+
+    @property
+    def site(self) -> str | None:
+        return self.meta.get("site")
+
+    @property
+    def published(self) -> date | None:
+        """The publication date (page metadata, or a 'Published:'/'Date:' header line), if readable."""
+        from claims.relative_time import parse_date
+
+        return parse_date(self.meta.get("published") or self.meta.get("date"))
 
     @property
     def doc_id(self) -> str:
