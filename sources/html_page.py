@@ -45,17 +45,27 @@ def read_page(html: str, url: str | None = None) -> NewsPage:
     meta = page_metadata(html, url)
     text = main_text(html, url)
     extractor = "trafilatura"
-    if not has_prose(text):
+    if not has_prose(text, html):
         text, extractor = soup_text(html), "beautifulsoup"
-    if not has_prose(text):
+    if not has_prose(text, html):
         text, extractor = "", ""
     return NewsPage(text=text, title=meta.get("title"), author=meta.get("author"), site=meta.get("site"),
                     published=meta.get("published"), extractor=extractor)
 
 
-def has_prose(text: str, min_words: int = 5) -> bool:
-    """Some paragraph of at least `min_words` words: "Home", "News | Sport" are a menu, not an article."""
-    return any(len(block.split()) >= min_words for block in text.split("\n\n"))
+def has_prose(text: str, html: str = "", min_words: int = 5) -> bool:
+    """Some paragraph of at least `min_words` words that are not link text: "Home",
+    "About us | Contact us | Privacy policy" are a menu, not an article."""
+    links = sorted({" ".join(t.split()) for t in _LINK_TEXT.findall(html) if t.strip()}, key=len, reverse=True)
+    for block in text.split("\n\n"):
+        for link in links:
+            block = block.replace(link, " ")
+        if len(re.findall(r"[^\W\d_]{2,}", block)) >= min_words:
+            return True
+    return False
+
+
+_LINK_TEXT = re.compile(r"<a\b[^>]*>([^<]*)</a>", re.I)
 
 
 def main_text(html: str, url: str | None = None) -> str:
