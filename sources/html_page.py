@@ -123,9 +123,14 @@ def page_metadata(html: str, url: str | None = None) -> dict[str, str]:
 def publication_date(html: str, url: str | None = None) -> str | None:
     """The page's original publication date (YYYY-MM-DD) from its markup, or None."""
     from htmldate import find_date
+    from trafilatura.utils import load_html
 
+    # A tree, never the string: htmldate downloads a string that looks like a URL.
+    tree = load_html(html)
+    if tree is None:
+        return None
     try:
-        return find_date(html, url=url, original_date=True, extensive_search=False,
+        return find_date(tree, url=url, original_date=True, extensive_search=False,
                          outputformat="%Y-%m-%d", max_date=f"{date.today().year + 1}-12-31")
     except (ValueError, TypeError, RecursionError, MemoryError):
         return None

@@ -151,8 +151,24 @@ def page_server():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[str] = []  # every path requested, so a test can tell nothing was fetched
+
+    def do_GET(self) -> None:
+        _QuietHandler.served.append(self.path)
+        super().do_GET()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
+
+
+def test_a_page_that_is_only_a_url_is_never_fetched(page_server, tmp_path):
+    """htmldate downloads a string that looks like a URL; the reader must not let it."""
+    path = tmp_path / "link.html"
+    path.write_text(f"{page_server}/amp-page.html")
+    _QuietHandler.served.clear()
+    with pytest.raises(InputError, match="no article text found"):
+        read_document(str(path))
+    assert _QuietHandler.served == []
 
 
 @pytest.mark.slow
