@@ -42,9 +42,9 @@ T = TypeVar("T")
 # not survive Dask's serialisation), and a batch of documents is small anyway.
 
 @task(name="read-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(paths: list[str]) -> tuple[list[Document], list[str]]:
+def read_batch(paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
     """Read files and URLs (I/O, so retried); an unreadable one becomes one error line."""
-    return steps.read_documents(paths)
+    return steps.read_documents(paths, kind=kind)
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
@@ -92,8 +92,8 @@ class PrefectTasks:
 
         return str(flow_run.id) if flow_run.id else None
 
-    def read(self, paths: list[str]) -> tuple[list[Document], list[str]]:
-        return read_batch(paths)
+    def read(self, paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
+        return read_batch(paths, kind)
 
     def prepare_articles(self, docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
                          ) -> PrefectFuture[PreparedArticles]:

@@ -1,7 +1,8 @@
 """Files and URLs -> clean text with a title and header metadata.
 
-Articles and source documents are read the same way: txt, md, html (main text only:
-scripts, styles, navigation and comments dropped), pdf, and csv tables (each row
+Articles and source documents are read the same way: txt, md, html (the article's main
+text with trafilatura, and its title, author, site and publication date:
+`sources/html_page.py`), pdf, and csv tables (each row
 written out as one sentence, so a table row becomes a finding like any other). Every
 problem is an `InputError` naming the file, never a traceback, so a batch reports the
 bad file in one line and carries on with the rest.
@@ -25,9 +26,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from claimdesk.errors import InputError
+from sources.html_page import NewsPage, read_page, soup_text
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv"}
 MB = 1024 * 1024
@@ -45,6 +48,22 @@ class Document:
     format: str
     content_hash: str
     meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def author(self) -> str | None:
+        """Who wrote it: a page's byline, or an 'Author:' header line."""
+        return self.meta.get("byline") or self.meta.get("author")
+
+    @property
+    def site(self) -> str | None:
+        return self.meta.get("site")
+
+    @property
+    def published(self) -> date | None:
+        """The publication date (page metadata, or a 'Published:'/'Date:' header line), if readable."""
+        from claims.relative_time import parse_date
+
+        return parse_date(self.meta.get("published") or self.meta.get("date"))
 
     @property
     def doc_id(self) -> str:
@@ -157,8 +176,13 @@ def _too_big(size: int, fmt: str, path: str) -> InputError:
                       " (split it into separate articles or documents)", path=path)
 
 
-def read_document(path: str) -> Document:
-    """Read one file or URL into a Document, or raise InputError naming it."""
+def read_document(path: str, article: bool = True) -> Document:
+    """Read one file or URL into a Document, or raise InputError naming it.
+
+    `article`: a web page is read as a news article (main text, title, author, site,
+    publication date); False reads every line of it by tag name, as a source document's
+    header lines and tables need.
+    """
     if re.match(r"^https?://", path):
         raw, fmt = _fetch(path)
     else:
@@ -177,8 +201,12 @@ def read_document(path: str) -> Document:
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    page: NewsPage | None = None
     if fmt == "pdf":
         text = _pdf_text(raw, path)
+    elif fmt == "html" and article:
+        page = _html_page(decode_text(raw, path), path)
+        text = page.text
     else:
         decoded = decode_text(raw, path)
         text = _parse(fmt, decoded, path)
@@ -187,9 +215,27 @@ def read_document(path: str) -> Document:
                          " (split it into separate articles or documents)", path=path)
     text = normalise_whitespace(text)
     if not text.strip():
+        if page is not None:
+            raise InputError("no article text found (the page is empty or all navigation)", path=path)
         raise InputError("no text in file (empty or whitespace only)", path=path)
-    title = _title(text, path)
-    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=header_meta(text))
+    title = (page.title if page is not None else None) or _title(text, path)
+    meta = header_meta(text) if page is None else {**header_meta(text), **_page_meta(page)}
+    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=meta)
+
+
+def _html_page(decoded: str, path: str) -> NewsPage:
+    """A page's article text and metadata (sources/html_page.py); hostile markup is an InputError."""
+    try:
+        return read_page(decoded, url=path if re.match(r"^https?://", path) else None)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"cannot parse HTML: {type(exc).__name__}", path=path) from None
+
+
+def _page_meta(page: NewsPage) -> dict[str, str]:
+    """A page's metadata under the keys Document.meta uses. The author is a `byline`: for a
+    source document `author` would be read as the publisher of its figures (sources/findings.py)."""
+    found = {"byline": page.author, "site": page.site, "published": page.published}
+    return {k: v for k, v in found.items() if v}
 
 
 def _parse(fmt: str, decoded: str, path: str) -> str:
@@ -289,29 +335,8 @@ def _markdown_text(text: str) -> str:
 
 
 def _html_text(html: str) -> str:
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html, "html.parser")
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"]):
-        tag.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = []
-    for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "blockquote", "figcaption"]):
-        if el.find(["p", "li"]):
-            continue
-        t = " ".join(el.get_text(" ", strip=True).split())
-        if t:
-            blocks.append(t)
-    if not blocks:
-        blocks = [" ".join(root.get_text(" ", strip=True).split())]
-    if title and (not blocks or blocks[0] != title):
-        h1 = root.find("h1")
-        if h1 is None:
-            blocks.insert(0, title)
-    return "\n\n".join(blocks)
+    """A source page's text by tag name, every block kept (sources/html_page.py)."""
+    return soup_text(html, drop_menus=False)
 
 
 def _pdf_text(raw: bytes, path: str) -> str:

@@ -223,6 +223,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE reviews ADD COLUMN user_id BIGINT;
         """,
     ),
+    # Issue #17: a news page's metadata on its article, and a claim's relative time ("last
+    # year") kept as words and resolved from the publication date. NULL for rows written before.
+    Migration(
+        6,
+        "article metadata and resolved periods",
+        """
+        ALTER TABLE articles ADD COLUMN author VARCHAR;
+        ALTER TABLE articles ADD COLUMN site VARCHAR;
+        ALTER TABLE articles ADD COLUMN published DATE;
+        ALTER TABLE claims ADD COLUMN period_words VARCHAR;
+        ALTER TABLE claims ADD COLUMN period_resolved VARCHAR;
+        """,
+    ),
     # Issue #17: RSS/Atom feed items seen by `check_feeds` (flows/feeds.py), one row per item
     # of a feed: whether its page was checked, why not, and how often it was tried.
     Migration(
