@@ -169,7 +169,8 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
     embedder = Embedder(settings.models.embedding, settings.models.batch_size)
     # One worker: the encodes run one after another, in chunk order; the embedder loads
     # there while the main thread loads spaCy.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
+    try:
         pool.submit(load_model, settings.models.embedding)
         pending: _Chunk | None = None
         for part in _chunks(docs, chunk):
@@ -179,4 +180,7 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
             pending = started
         if pending is not None:
             _print_chunk(pending, settings, lines)
+    finally:
+        # On an error, Ctrl-C or a closed pipe, queued encodes are dropped rather than run.
+        pool.shutdown(wait=True, cancel_futures=True)
     return 0
