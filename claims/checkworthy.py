@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -407,13 +408,46 @@ def score_sentences(sentences: list[str], vectors: np.ndarray) -> np.ndarray:
     The vectors must come from the embedding model the classifier was trained with
     (`load_model().embedding_model`, all-MiniLM-L6-v2, L2-normalised).
     """
+    return score_prepared(prepare_sentences(sentences), vectors)
+
+
+@dataclass(frozen=True)
+class PreparedSentences:
+    """What the score needs besides the embeddings: hand and word features, sparse probability."""
+
+    sentences: list[str]
+    text_features: np.ndarray
+    sparse_proba: np.ndarray | None
+
+
+def prepare_sentences(sentences: list[str]) -> PreparedSentences:
+    """The embedding-free half of `score_sentences`, so a caller can compute it while the
+    embedder works on the same sentences (`claimdesk extract` does: issue #16)."""
+    model = load_model()
+    sentences = list(sentences)
+    if not sentences:
+        return PreparedSentences([], np.zeros((0, len(HAND_FEATURES) + len(model.vocabulary)), dtype=np.float32), None)
+    hand = np.stack([hand_features(s) for s in sentences])
+    text_features = np.hstack([hand, word_features(sentences, model.vocabulary)])
+    sparse = model.sparse.predict_proba(sentences) if model.sparse is not None and model.sparse.weight != 0.0 else None
+    return PreparedSentences(sentences, text_features, sparse)
+
+
+def score_prepared(prepared: PreparedSentences, vectors: np.ndarray) -> np.ndarray:
+    """`score_sentences` from `prepare_sentences` and the embeddings; the same arithmetic."""
     model = load_model()
     vecs = np.asarray(vectors, dtype=np.float32)
-    if len(sentences) and vecs.shape[1] != model.dim:
+    n = len(prepared.sentences)
+    if n and vecs.shape[1] != model.dim:
         raise ValueError(f"checkworthy model expects {model.dim}-d embeddings, got {vecs.shape[1]}-d")
-    if not sentences:
+    if not n:
         return np.zeros(0, dtype=np.float64)
-    return model.predict_proba(feature_matrix(sentences, vecs, model.vocabulary), list(sentences))
+    if vecs.ndim != 2 or vecs.shape[0] != n:
+        raise ValueError(f"expected {n} vectors, got array of shape {vecs.shape}")
+    p = model.dense_proba(np.hstack([vecs, prepared.text_features]))
+    if prepared.sparse_proba is None:
+        return p
+    return (1.0 - model.sparse.weight) * p + model.sparse.weight * prepared.sparse_proba
 
 
 class _Encoder(Protocol):

@@ -114,3 +114,41 @@ def test_extract_batched_matches_one_document_at_a_time(capsys):
     assert 12 not in {r["doc"] for r in big} and max(r["doc"] for r in big) == len(VARIED_LINES)
     for a, b in zip(one, big, strict=True):
         assert abs(a["score"] - b["score"]) <= 2e-4 and a["sentence"] == b["sentence"] and a["claims"] == b["claims"]
+
+
+def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsys):
+    """The pipelined command (encoder in a worker thread, rules and scoring meanwhile) prints
+    exactly what the command printed before it was pipelined: `extract_lines_golden.jsonl`
+    is that command's output on these lines (commit 0b1e4a7, one chunk), and with 7-line
+    chunks several encodes overlap the next chunk's spaCy pass."""
+    import io
+    import sys
+
+    from claimdesk.settings import load_settings
+    from flows.extract_cmd import run_extract
+
+    golden = (REPO / "tests" / "extract_lines_golden.jsonl").read_text(encoding="utf-8")
+    text = "\n".join(VARIED_LINES[:12]) + "\n\n" + "\n".join(VARIED_LINES[12:]) + "\n"
+    settings = load_settings(None)
+    for chunk in (7, 512):
+        stdin, sys.stdin = sys.stdin, io.StringIO(text)
+        try:
+            run_extract("-", settings, lines=True, chunk=chunk)
+        finally:
+            sys.stdin = stdin
+        assert capsys.readouterr().out == golden, f"chunk {chunk}"
+
+
+def test_prepared_scoring_equals_score_sentences():
+    """The two halves of the check-worthiness score give the one-call score, bit for bit."""
+    import numpy as np
+
+    from claims.checkworthy import prepare_sentences, score_prepared, score_sentences
+
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(len(VARIED_LINES), 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    whole = score_sentences(VARIED_LINES, vecs)
+    assert np.array_equal(score_prepared(prepare_sentences(VARIED_LINES), vecs), whole)
+    assert len(set(np.round(whole, 3))) > 5  # the scores vary, so equality means something
+    assert score_prepared(prepare_sentences([]), np.zeros((0, 384), dtype=np.float32)).shape == (0,)
