@@ -114,38 +114,48 @@ def run_serve(settings: Settings, *, dry_run: bool = False, desk: bool = True) -
 
 @contextlib.contextmanager
 def desk_with_checks(settings: Settings) -> Iterator[None]:
-    """The review desk in a thread of this process, with a checker whose models load now and
-    stay loaded, so an editor's check from the desk pays no start-up (review/submit.py).
-    A desk that cannot start (port taken, no account on a public address) is reported and
-    the schedules are served anyway."""
+    """The review desk in a thread of this process, with a checker whose models load once
+    and stay loaded, so an editor's check from the desk pays no start-up (review/submit.py).
+
+    Everything happens in that thread (imports, the account look-up, the model loading),
+    so the schedules are served at once; a desk that cannot start (port taken, no account
+    on a public address) is reported and the schedules are served anyway."""
     import threading
 
-    from flows.review_cmd import desk_server
-    from review.submit import DeskChecker
+    running: dict[str, object] = {}
+    stopping = threading.Event()
 
-    host, port = settings.review.host, settings.review.port
-    if not _port_free(host, port):
-        print(f"note: review desk not started: {host}:{port} is in use (`claimdesk review` running?)", flush=True)
-        yield
-        return
-    checker = DeskChecker(settings, warm=True).start()
-    try:
-        server = desk_server(settings, host, port, checker=checker)
-    except ClaimdeskError as exc:
-        print(f"note: review desk not started: {exc}", flush=True)
-        checker.stop()
-        yield
-        return
-    thread = threading.Thread(target=server.run, name="review-desk", daemon=True)
+    def start() -> None:
+        from flows.review_cmd import desk_server
+        from review.submit import DeskChecker
+
+        host, port = settings.review.host, settings.review.port
+        if not _port_free(host, port):
+            print(f"note: review desk not started: {host}:{port} is in use (`claimdesk review` running?)", flush=True)
+            return
+        checker = DeskChecker(settings, warm=True)  # its worker loads the models first
+        try:
+            server = desk_server(settings, host, port, checker=checker)
+        except ClaimdeskError as exc:
+            print(f"note: review desk not started: {exc}", flush=True)
+            return
+        if stopping.is_set():
+            return
+        running.update(server=server, checker=checker.start())
+        shown = f"[{host}]" if ":" in host else host
+        print(f"review desk: http://{shown}:{port}/  (editors can check articles from it)", flush=True)
+        server.run()
+
+    thread = threading.Thread(target=start, name="review-desk", daemon=True)
     thread.start()
-    shown = f"[{host}]" if ":" in host else host
-    print(f"review desk: http://{shown}:{port}/  (editors can check articles from it; models loading)", flush=True)
     try:
         yield
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        checker.stop(timeout=5)
+        stopping.set()
+        if "server" in running:
+            running["server"].should_exit = True  # type: ignore[attr-defined]
+            thread.join(timeout=10)
+            running["checker"].stop(timeout=5)  # type: ignore[attr-defined]
 
 
 def _port_free(host: str, port: int) -> bool:
