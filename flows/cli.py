@@ -69,6 +69,9 @@ def _unchanged(paths: list[str], settings: Settings, *, kind: str, quiet: bool) 
 
 
 def _index_flow(paths: list[str], settings: Settings, *, progress: bool) -> RunSummary:
+    from flows.quick_start import prepare
+
+    prepare(settings)  # as for `check`
     from flows.prefect_flows import index_sources_flow, on_runner
 
     return on_runner(index_sources_flow, settings)(paths, settings, progress)
