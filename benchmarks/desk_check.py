@@ -2,8 +2,8 @@
 
     python -m benchmarks.desk_check [--runs 3] [--words 1000] [--workdir DIR] [--json FILE]
 
-As under `claimdesk serve`: a Prefect server runs (PREFECT_API_URL, else one started
-here with `flows.serve_cmd.local_prefect_server`), the desk app has a `DeskChecker`
+As under `claimdesk serve`: a Prefect server runs (PREFECT_API_URL, else Prefect's
+temporary server started here, `flows.quick_start.start_temporary_server`), the desk app has a `DeskChecker`
 whose models are loaded, and one warm-up check has run. Then each run pastes a
 different article of about `--words` words (paragraphs of generated benchmark articles,
 `benchmarks.corpus`, whose sources are indexed first) into the form as a signed-in
@@ -45,8 +45,8 @@ def articles_of(folder: Path, n: int, words: int) -> list[tuple[str, str]]:
 def run(args: argparse.Namespace, rep: Reporter) -> None:
     import contextlib
 
+    from flows import quick_start
     from flows.prefect_env import configure
-    from flows.serve_cmd import local_prefect_server
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="claimdesk-desk-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -54,7 +54,11 @@ def run(args: argparse.Namespace, rep: Reporter) -> None:
     configure()
     with contextlib.ExitStack() as stack:
         if not os.environ.get("PREFECT_API_URL"):
-            os.environ["PREFECT_API_URL"] = stack.enter_context(local_prefect_server(0, ui="false"))
+            proc, url = quick_start.start_temporary_server()
+            stack.callback(proc.terminate)
+            if not quick_start.wait_until_up(proc, url, timeout=600):
+                raise SystemExit("the Prefect server did not start")
+            os.environ["PREFECT_API_URL"] = url
         measure(args, rep, work)
 
 
