@@ -28,7 +28,7 @@
 
   function poll() {
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { if (!r.ok) { throw new Error("status " + r.status); } return r.json(); })
       .then(function (job) { if (!show(job)) { window.setTimeout(poll, 300); } })
       .catch(function () { window.setTimeout(poll, 1000); });
   }
