@@ -80,7 +80,8 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
         except duckdb.ConnectionException:
             raise
         except duckdb.Error as exc:
-            raise _open_error(path, exc) from None
+            if not _is_lock_error(exc) or time.monotonic() > deadline:  # (a Binder error when in-process)
+                raise _open_error(path, exc) from None
         # Short, jittered waits: the other process holds the lock for one article at a time.
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.2)
