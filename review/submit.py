@@ -197,10 +197,20 @@ class DeskChecker:
         load_model(self.settings.models.embedding)
         self.models_loaded = True
 
+    def _load_in_background(self) -> None:
+        """Warm-up at a lower CPU priority (Linux: per thread), so that on a small machine a
+        scheduled flow run starting beside `serve` is not slowed by it; a failure shows on
+        the first job instead."""
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        with contextlib.suppress(Exception):
+            self.load_models()
+
     def _work(self) -> None:
         if self.warm:
-            with contextlib.suppress(Exception):  # a failure shows on the first job instead
-                self.load_models()
+            loader = threading.Thread(target=self._load_in_background, name="desk-models", daemon=True)
+            loader.start()
+            loader.join()
         while True:
             job = self._queue.get()
             if job is None:
