@@ -14,14 +14,22 @@
 3. `python -X importtime` of the same imports: the heaviest top-level packages.
 Prefect runs with a benchmark-local PREFECT_HOME that `sources add` has already
 initialised (a user's second command, not the very first).
+
+`--ratio N` measures instead the issue #16 goal: N interleaved pairs of `claimdesk extract
+ARTICLE` and `claimdesk check ARTICLE` (fresh database copy each time), so both see the
+same load; once with no Prefect server running (the check starts a temporary one in the
+background, flows/quick_start.py) and once against a running `prefect server start`
+(as under `claimdesk serve`). Each pair's ratio, CPU seconds and the load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -188,6 +196,41 @@ def run(args: argparse.Namespace, rep: Reporter) -> None:
             rep.fig("cold", f"import {pkg}", sec, "s", "python -X importtime, cumulative, minus what earlier imports loaded")
 
 
+def _pairs(rep: Reporter, label: str, cmd: list[str], env: dict[str, str], work: Path, base: Path, article: str,
+           pairs: int) -> None:
+    ratios = []
+    for i in range(pairs):
+        x = run_child(cmd + ["extract", article], env=env, cwd=work)
+        db = work / f"ratio-{i}.duckdb"
+        shutil.copy(base, db)
+        c = run_child(cmd + ["--db", str(db), "check", article, "--quiet"], env=env, cwd=work)
+        if x.returncode or c.returncode:
+            raise SystemExit(f"extract exit {x.returncode}, check exit {c.returncode}: {c.stderr[-800:]}")
+        ratios.append(c.seconds / x.seconds)
+        rep.fig("ratio", f"{label}, pair {i + 1}: check / extract", ratios[-1], "",
+                f"check {c.seconds:.1f}s (CPU {c.cpu_seconds:.1f}s), extract {x.seconds:.1f}s (CPU {x.cpu_seconds:.1f}s), "
+                f"load {os.getloadavg()[0]:.1f}")
+    rep.fig("ratio", f"{label}: median check / extract", statistics.median(ratios), "", f"{pairs} pairs")
+
+
+def ratio(args: argparse.Namespace, rep: Reporter) -> None:
+    """check vs extract on one article: no server running, then a running server."""
+    from flows.serve_cmd import local_prefect_server
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="claimdesk-ratio-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = bench_env(work)
+    env.pop("PREFECT_API_URL", None)
+    cmd = claimdesk_cmd()
+    if not (args.sources_db and args.article):
+        raise SystemExit("--ratio needs --sources-db and --article")
+    base, article = Path(args.sources_db), args.article
+    _pairs(rep, "no server running", cmd, env, work, base, article, args.ratio)
+    os.environ["PREFECT_HOME"] = env["PREFECT_HOME"]
+    with local_prefect_server(0, ui="false") as url:
+        _pairs(rep, "running Prefect server", cmd, {**env, "PREFECT_API_URL": url}, work, base, article, args.ratio)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.cold_start", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="only the phase probe (no separate `claimdesk check` runs)")
@@ -199,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--article", metavar="FILE", help="the article to check (default: a generated one)")
     ap.add_argument("--phases", nargs=2, metavar=("DB", "ARTICLE"), help=argparse.SUPPRESS)
     ap.add_argument("--tasks", type=int, default=50, help=argparse.SUPPRESS)
+    ap.add_argument("--ratio", type=int, metavar="N", help="N interleaved extract/check pairs (issue #16's goal), then exit")
     a = ap.parse_args(argv)
+    if a.ratio:
+        return run_reported("ratio", lambda rep: ratio(a, rep), json_path=a.json, header=not a.no_header)
     if a.phases:
         phases(*a.phases, a.tasks)
         return 0

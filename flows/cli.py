@@ -69,12 +69,18 @@ def _unchanged(paths: list[str], settings: Settings, *, kind: str, quiet: bool) 
 
 
 def _index_flow(paths: list[str], settings: Settings, *, progress: bool) -> RunSummary:
+    from flows.quick_start import prepare
+
+    prepare(settings)  # as for `check`
     from flows.prefect_flows import index_sources_flow, on_runner
 
     return on_runner(index_sources_flow, settings)(paths, settings, progress)
 
 
 def _check_flow(paths: list[str], settings: Settings, *, progress: bool, force: bool = False) -> RunSummary:
+    from flows.quick_start import prepare
+
+    prepare(settings)  # a running Prefect server, or one started while the models load (flows/quick_start.py)
     from flows.prefect_flows import check_articles_flow, on_runner
 
     return on_runner(check_articles_flow, settings)(paths, settings, progress, force)
@@ -208,12 +214,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _review_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("--host", help="address to bind (default from config: 127.0.0.1)")
     r.add_argument("--port", type=int, help="port (default from config)")
+    r.add_argument("--checks", action="store_true",
+                   help="let editors check articles from the desk (models load on the first one; `serve` keeps them warm)")
 
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from flows.review_cmd import run_review
 
-    return run_review(settings, args.host or settings.review.host, args.port or settings.review.port)
+    return run_review(settings, args.host or settings.review.host, args.port or settings.review.port, checks=args.checks)
 
 
 def _users_arguments(u: argparse.ArgumentParser) -> None:
@@ -230,12 +238,14 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve_arguments(sv: argparse.ArgumentParser) -> None:
     sv.add_argument("--dry-run", action="store_true", help="print each schedule and its next run time, then exit")
+    sv.add_argument("--no-desk", action="store_true",
+                    help="only the schedules: do not also serve the review desk (with warm models for checks)")
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from flows.serve_cmd import run_serve
 
-    return run_serve(settings, dry_run=args.dry_run)
+    return run_serve(settings, dry_run=args.dry_run, desk=not args.no_desk)
 
 
 def _recheck_arguments(rc: argparse.ArgumentParser) -> None:

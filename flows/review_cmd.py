@@ -12,11 +12,13 @@ from __future__ import annotations
 import sys
 
 import uvicorn
+from fastapi import FastAPI
 
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
 from review.app import LOOPBACK_HOSTS, create_app
 from review.auth import FIRST_ADMIN, AuthOptions, is_loopback, parse_proxies
+from review.submit import DeskChecker
 from store.accounts import active_accounts
 from store.db import session
 
@@ -40,8 +42,8 @@ def bind_problem(host: str, accounts: int, options: AuthOptions) -> str | None:
             f"`{FIRST_ADMIN}` (or bind to 127.0.0.1)")
 
 
-def run_review(settings: Settings, host: str, port: int) -> int:
-    """Serve the review desk over the configured database until interrupted."""
+def desk_app(settings: Settings, host: str, *, checker: DeskChecker | None = None) -> FastAPI:
+    """The desk app for `host`, after the bind rule; `checker` lets editors check articles from it."""
     db_path = str(settings.resolve(settings.database))
     options = auth_options(settings)
     with session(db_path) as con:
@@ -57,8 +59,30 @@ def run_review(settings: Settings, host: str, port: int) -> int:
         allowed: tuple[str, ...] = ("*",)
     else:
         allowed = (*LOOPBACK_HOSTS, host.strip("[]"))
-    app = create_app(db_path, allowed_hosts=allowed, auth=options)
+    return create_app(db_path, allowed_hosts=allowed, auth=options, checker=checker)
+
+
+def desk_server(settings: Settings, host: str, port: int, *, checker: DeskChecker | None = None) -> uvicorn.Server:
+    """The desk as a uvicorn server, not yet running (`claimdesk serve` runs it in a thread)."""
+    app = desk_app(settings, host, checker=checker)
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False,
+                                         proxy_headers=False))
+
+
+def run_review(settings: Settings, host: str, port: int, *, checks: bool = False) -> int:
+    """Serve the review desk over the configured database until interrupted.
+
+    With `checks` editors may also check articles from the desk; the models load in this
+    process on the first submission (`claimdesk serve` loads them at start).
+    """
+    checker = None
+    if checks:
+        from flows.prefect_env import configure
+
+        configure()  # before the worker first imports Prefect
+        checker = DeskChecker(settings).start()
+    server = desk_server(settings, host, port, checker=checker)
     shown = f"[{host}]" if ":" in host else host
     print(f"claimdesk review desk on http://{shown}:{port}/  (Ctrl-C to stop)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    server.run()
     return 0

@@ -28,6 +28,7 @@ from typing import Any
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
 from flows.feeds import feed_urls
+from flows.quick_start import server_file as _server_file
 from flows.service import inbox_folders
 
 
@@ -95,7 +96,7 @@ def print_plan(settings: Settings) -> None:
             print(f"note: inbox folder {folder} does not exist yet; check_inbox reports it until it does")
 
 
-def run_serve(settings: Settings, *, dry_run: bool = False) -> int:
+def run_serve(settings: Settings, *, dry_run: bool = False, desk: bool = True) -> int:
     if dry_run:
         print_plan(settings)
         return 0
@@ -114,8 +115,73 @@ def run_serve(settings: Settings, *, dry_run: bool = False) -> int:
             os.environ["PREFECT_API_URL"] = url
             print(f"Prefect server: {url.removesuffix('/api')}  (log: {_server_log()})", flush=True)
         print_plan(settings)
+        _write_server_file(os.environ["PREFECT_API_URL"])
+        stack.callback(_server_file().unlink, missing_ok=True)
+        if desk:
+            stack.enter_context(desk_with_checks(settings))
         _serve(settings)
     return 0
+
+
+@contextlib.contextmanager
+def desk_with_checks(settings: Settings) -> Iterator[None]:
+    """The review desk in a thread of this process, with a checker whose models load once
+    and stay loaded, so an editor's check from the desk pays no start-up (review/submit.py).
+
+    Everything happens in that thread (imports, the account look-up, the model loading),
+    so the schedules are served at once; a desk that cannot start (port taken, no account
+    on a public address) is reported and the schedules are served anyway."""
+    import threading
+
+    running: dict[str, object] = {}
+    stopping = threading.Event()
+
+    def start() -> None:
+        from flows.review_cmd import desk_server
+        from review.submit import DeskChecker
+
+        host, port = settings.review.host, settings.review.port
+        if not _port_free(host, port):
+            print(f"note: review desk not started: {host}:{port} is in use (`claimdesk review` running?)", flush=True)
+            return
+        checker = DeskChecker(settings, warm=True)  # its worker loads the models first
+        try:
+            server = desk_server(settings, host, port, checker=checker)
+        except ClaimdeskError as exc:
+            print(f"note: review desk not started: {exc}", flush=True)
+            return
+        if stopping.is_set():
+            return
+        running.update(server=server, checker=checker.start())
+        shown = f"[{host}]" if ":" in host else host
+        print(f"review desk: http://{shown}:{port}/  (editors can check articles from it)", flush=True)
+        server.run()
+
+    thread = threading.Thread(target=start, name="review-desk", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        if "server" in running:
+            running["server"].should_exit = True  # type: ignore[attr-defined]
+            thread.join(timeout=10)
+            running["checker"].stop(timeout=5)  # type: ignore[attr-defined]
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _write_server_file(url: str) -> None:
+    """Leave the API URL where a `claimdesk check` in another terminal finds it
+    (`flows.quick_start.running_server`), so it uses this server instead of starting one."""
+    _server_file().write_text(url + "\n", encoding="utf-8")
 
 
 def _serve(settings: Settings) -> None:

@@ -46,6 +46,7 @@ from review.auth import AuthOptions, Sessions, allows
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
 from review.login import authenticate, client_address, install_login, refusal
 from review.login import wants_json as _wants_json
+from review.submit import DeskChecker, install_submit
 from store import review_queries as q
 from store.db import session
 
@@ -214,6 +215,7 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     session_secret: str | None = None,
     auth: AuthOptions | None = None,
+    checker: DeskChecker | None = None,
 ) -> FastAPI:
     """The review desk over the claimdesk database at `db_path`.
 
@@ -221,7 +223,8 @@ def create_app(
     app when None, so both die with the process and editors sign in again after a
     restart). `allowed_hosts` are the Host names served: loopback names by default;
     include "*" only when deliberately exposing the desk. `auth` is the config's
-    session length, cookie and trusted-proxy settings.
+    session length, cookie and trusted-proxy settings. `checker` (review/submit.py) lets
+    editors check articles from the desk; without it the form says how to enable it.
     """
     auth = auth or AuthOptions()
     desk = _Desk(
@@ -234,6 +237,7 @@ def create_app(
     install_login(app, desk)
     _install_pages(app, desk)
     _install_review(app, desk)
+    install_submit(app, desk, checker)
     return app
 
 

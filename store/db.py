@@ -49,7 +49,9 @@ def _is_lock_error(exc: Exception) -> bool:
     # A word match: "checksum ... in block at location 4096" is damage, not a lock, and
     # retrying it for a minute only delays the error.
     text = str(exc).lower()
-    return bool(re.search(r"\block\b|\bconflicting\b|being used by another process", text))
+    # "unique file handle conflict": another thread of this process is closing the last
+    # connection to the file (DuckDB detaches it) while this one opens it; transient too.
+    return bool(re.search(r"\block\b|\bconflicting\b|being used by another process|unique file handle conflict", text))
 
 
 def _is_damage(text: str) -> bool:
@@ -78,7 +80,8 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
         except duckdb.ConnectionException:
             raise
         except duckdb.Error as exc:
-            raise _open_error(path, exc) from None
+            if not _is_lock_error(exc) or time.monotonic() > deadline:  # (a Binder error when in-process)
+                raise _open_error(path, exc) from None
         # Short, jittered waits: the other process holds the lock for one article at a time.
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.2)
