@@ -23,16 +23,22 @@ import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from claimdesk.errors import InputError
+from sources import table_readers
+from sources.tables import Table, TableStatement, sentence_text
+from sources.tables import statements as table_statements
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv"}
+T = TypeVar("T")
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv", ".xlsx"}
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB  # PDFs: mostly images and fonts, the text is a small part
-MAX_TEXT_BYTES = 10 * MB  # txt, md, html, csv
+MAX_TEXT_BYTES = 10 * MB  # txt, md, html, csv, xlsx
 MAX_TEXT_CHARS = 10 * MB  # characters of extracted text (binds for PDFs)
 URL_TIMEOUT_SECONDS = 5.0
 
@@ -45,6 +51,8 @@ class Document:
     format: str
     content_hash: str
     meta: dict[str, str] = field(default_factory=dict)
+    # Table statements: (start, end) of each in `text`, and where it came from (sources/tables.py).
+    cells: tuple[tuple[int, int, dict[str, Any]], ...] = ()
 
     @property
     def doc_id(self) -> str:
@@ -152,7 +160,7 @@ def _limit(fmt: str) -> int:
 
 
 def _too_big(size: int, fmt: str, path: str) -> InputError:
-    kind = "PDF" if fmt == "pdf" else "text file"
+    kind = {"pdf": "PDF", "xlsx": "spreadsheet"}.get(fmt, "text file")
     return InputError(f"file is {size / MB:.1f} MB, over the {_limit(fmt) // MB} MB limit for a {kind}"
                       " (split it into separate articles or documents)", path=path)
 
@@ -177,27 +185,73 @@ def read_document(path: str) -> Document:
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
-    if fmt == "pdf":
-        text = _pdf_text(raw, path)
-    else:
-        decoded = decode_text(raw, path)
-        text = _parse(fmt, decoded, path)
+    text, tables = _text_and_tables(fmt, raw, path)
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"{len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
                          " (split it into separate articles or documents)", path=path)
     text = normalise_whitespace(text)
     if not text.strip():
         raise InputError("no text in file (empty or whitespace only)", path=path)
-    title = _title(text, path)
-    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=header_meta(text))
+    cells = _locate(text, tables)
+    title = _title(text, path) if fmt != "xlsx" else _sheet_title(tables, path)
+    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text),
+                    meta=header_meta(text), cells=cells)
+
+
+def _text_and_tables(fmt: str, raw: bytes, path: str) -> tuple[str, list[TableStatement]]:
+    """Running text and table statements of a file: tables become sentences with their
+    context (sources/tables.py), appended after the prose outside them."""
+    tables: list[Table] = []
+    found: list[TableStatement] = []
+    if fmt == "pdf":
+        text = _pdf_text(raw, path)  # refuses encrypted and malformed files in one line
+        running, tables = table_readers.pdf_tables(raw, path)
+        if tables:
+            text = _join_pdf_lines(running)
+    elif fmt == "xlsx":
+        text, tables = "", table_readers.xlsx_tables(raw, path)
+    else:
+        decoded = decode_text(raw, path)
+        if fmt == "csv":
+            text, found = table_readers.csv_table(decoded, path, _row_sentence)
+        else:
+            if fmt == "html":
+                decoded, tables = _parse_guarded(fmt, path, lambda: table_readers.html_tables(decoded))
+            text = _parse(fmt, decoded, path) if decoded.strip() else ""
+    found += [st for t in tables for st in table_statements(t)]
+    table_readers.too_many(len(found), path)
+    sentences = "\n\n".join(sentence_text(st.text) for st in found)
+    return "\n\n".join(p for p in (text, sentences) if p.strip()), found
+
+
+def _locate(text: str, found: list[TableStatement]) -> tuple[tuple[int, int, dict[str, Any]], ...]:
+    """Where each table statement sits in the normalised text (in order, after the prose)."""
+    out = []
+    pos = len(text)
+    for st in reversed(found):  # statements come last: search from the end so prose never matches
+        s = sentence_text(st.text)
+        at = text.rfind(s, 0, pos)
+        if at >= 0:
+            out.append((at, at + len(s), st.origin))
+            pos = at
+    return tuple(reversed(out))
+
+
+def _sheet_title(tables: list[TableStatement], path: str) -> str:
+    title = tables[0].origin.get("excerpt", {}).get("title", "") if tables else ""
+    return title if 3 <= len(title) <= 200 else Path(path).stem.replace("-", " ").replace("_", " ")
 
 
 def _parse(fmt: str, decoded: str, path: str) -> str:
     """Text of a decoded file by format. A parser failing on hostile markup (say, HTML
     nested a hundred thousand deep) becomes an InputError, so the batch goes on."""
     parsers = {"html": _html_text, "md": _markdown_text, "csv": lambda t: _csv_text(t, path)}
+    return _parse_guarded(fmt, path, lambda: parsers.get(fmt, _plain_text)(decoded))
+
+
+def _parse_guarded(fmt: str, path: str, parse: Callable[[], T]) -> T:
     try:
-        return parsers.get(fmt, _plain_text)(decoded)
+        return parse()
     except InputError:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError) as exc:
@@ -340,7 +394,11 @@ def _pdf_text(raw: bytes, path: str) -> str:
         raise InputError(f"malformed PDF: {type(exc).__name__}", path=path) from None
     finally:
         log.setLevel(level)
-    text = "\n\n".join(pages)
+    return _join_pdf_lines("\n\n".join(pages))
+
+
+def _join_pdf_lines(text: str) -> str:
+    """PDF text with its layout line breaks undone."""
     # PDF extraction breaks lines mid-sentence; join lines that do not end a sentence.
     # Only a line that stops mid-sentence (lower-case word, comma) is joined; headings
     # and "Key: value" header lines keep their own line.
