@@ -40,19 +40,25 @@ def bookings_pdf(path: Path, *, long_rows: int = 0, merged: bool = False) -> Pat
     return path
 
 
-def bookings_xlsx(path: Path, *, with_formula: bool = True, empty_sheet: bool = True) -> Path:
-    """Two sheets of figures (one with a formula cell), and an empty sheet."""
+def bookings_xlsx(path: Path, *, with_formula: bool = True, empty_sheet: bool = True, bookings: bool = True) -> Path:
+    """Two sheets of figures (one with a formula cell), and an empty sheet. Without
+    `bookings`, the first sheet holds other figures (so a PDF of the bookings table is
+    the only source of them)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Bookings"
-    ws.append([BOOKINGS_TITLE])
-    for row in BOOKINGS:
+    ws.title = "Bookings" if bookings else "Staff"
+    if not bookings:
+        ws.append(["Members", "2022"])
+        ws.append(["Surgeons", 310])
+        ws.append(["Nurses", 95])
+    for row in [[BOOKINGS_TITLE], *BOOKINGS] if bookings else []:
         ws.append([row[0]] + [int(c) if c.isdigit() else c for c in row[1:]])
-    if with_formula:
+    if with_formula and bookings:
         ws.append(["All three", "=B3+B4+B5", "=C3+C4+C5"])
-    ws.append(["Source: Surgeons Association member survey, 2023."])
+    if bookings:
+        ws.append(["Source: Surgeons Association member survey, 2023."])
     ws2 = wb.create_sheet("Procedures")
     ws2.append(["Procedure", "Procedures performed 2022"])
     ws2.append(["Breast augmentation", 6700])
