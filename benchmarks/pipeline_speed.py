@@ -67,7 +67,7 @@ def stage_specs(encoded: list[str]) -> list[tuple[str, str, str, Any]]:
         return len(texts)
 
     return [
-        ("flows.steps", "read_documents", "read", lambda paths: len(paths)),
+        ("flows.steps", "read_documents", "read", lambda paths, **_kw: len(paths)),
         ("store.db", "connect", "db open+migrate", None),
         ("store.writes", "article_hashes", "skip check", None),
         ("flows.steps", "load_index", "index load", None),

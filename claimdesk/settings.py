@@ -67,6 +67,13 @@ class CheckInboxSchedule:
 
 
 @dataclass(frozen=True)
+class CheckFeedsSchedule:
+    cron: str = "*/30 * * * *"
+    # RSS/Atom feed URLs (http or https) whose items are checked (flows/feeds.py); none by default.
+    feeds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RecheckSchedule:
     cron: str = "0 * * * *"
 
@@ -78,6 +85,7 @@ class ScheduleSettings:
     server_port: int = 4200
     check_inbox: CheckInboxSchedule = field(default_factory=CheckInboxSchedule)
     recheck: RecheckSchedule = field(default_factory=RecheckSchedule)
+    check_feeds: CheckFeedsSchedule = field(default_factory=CheckFeedsSchedule)
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,13 @@ def _coerce(hint: Any, value: Any, dotted: str, source: str) -> Any:
         return _build(hint, value if value is not None else {}, dotted, source)
     if isinstance(hint, types.UnionType):
         hint = next(h for h in hint.__args__ if h is not type(None))
+    if typing.get_origin(hint) is tuple:  # a YAML list of strings (e.g. feed URLs), kept as a tuple
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"key '{dotted}' must be a list of strings, got {type(value).__name__} {value!r}",
+                              path=source)
+        return tuple(value)
     ok = {
         int: isinstance(value, int) and not isinstance(value, bool),
         float: isinstance(value, (int, float)) and not isinstance(value, bool),
@@ -172,8 +187,12 @@ def _check_ranges(s: Settings, source: str) -> None:
             raise ConfigError(f"key '{key}' is out of range", path=source)
     for name, problem in s.judge.range_problems():
         raise ConfigError(f"key 'judge.{name}' is out of range ({problem})", path=source)
+    for url in s.schedules.check_feeds.feeds:
+        if not url.strip().lower().startswith(("http://", "https://")):
+            raise ConfigError(f"key 'schedules.check_feeds.feeds': {url!r} is not an http(s) URL", path=source)
     for key, cron in (("schedules.check_inbox.cron", s.schedules.check_inbox.cron),
-                      ("schedules.recheck.cron", s.schedules.recheck.cron)):
+                      ("schedules.recheck.cron", s.schedules.recheck.cron),
+                      ("schedules.check_feeds.cron", s.schedules.check_feeds.cron)):
         problem = cron_problem(cron)
         if problem:
             raise ConfigError(f"key '{key}': {cron!r} is not a valid cron string ({problem})", path=source)

@@ -28,6 +28,7 @@ from claims.extract import (
 from claims.lexicon import load_words
 from claims.model import Claim, Quantity
 from claims.quantities import interval_contains, intervals_overlap
+from claims.relative_time import periods_overlap
 
 # Measures that answer the same question: a share of a group and a level/rate are both proportions.
 _MEASURE_FAMILY = {"share": "proportion", "level": "proportion"}
@@ -168,6 +169,10 @@ def _years(period: str | None) -> tuple[int, int] | None:
 
 
 def compare_period(c: Claim, f: Claim) -> bool | None:
+    """Whether the claim's period and the finding's share a day; a relative time resolved
+    from the article's publication date ("last year" -> 2022) stands for the claim's period."""
+    if c.period_resolved or f.period_resolved:
+        return periods_overlap(c.compared_period, f.compared_period)
     cy, fy = _years(c.period), _years(f.period)
     if cy is None or fy is None:
         return None

@@ -84,6 +84,16 @@ class Claim:
     checkable: bool = True
     reason: str = ""  # why a claim is not checkable, in words an editor reads
     in_quote: bool = False
+    # A relative time in the claim's clause, as written ("last year"), and the concrete
+    # period it names given the article's publication date ("2022"; claims/relative_time.py).
+    # The judge compares `period_resolved` when it is set, else `period`.
+    period_words: str | None = None
+    period_resolved: str | None = None
+
+    @property
+    def compared_period(self) -> str | None:
+        """The period the judge compares: the resolved relative time, else the stated year(s)."""
+        return self.period_resolved or self.period
 
     @property
     def value(self) -> float | None:

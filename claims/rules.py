@@ -68,7 +68,7 @@ FIELDS: tuple[FieldRule, ...] = (
               lambda c: c.population, lambda c, f, _, __: cmp.compare_population(c, f),
               "the claim is about {c} where the source covers {f}", quoted=True),
     FieldRule("period", "Period", "the year or years the figure is for", "period",
-              lambda c: c.period, lambda c, f, _, __: cmp.compare_period(c, f),
+              lambda c: c.compared_period, lambda c, f, _, __: cmp.compare_period(c, f),
               "the claim places it in {c} where the source's figure is for {f}"),
     FieldRule("attribution", "Attribution", "who the figure is credited to", "attribution",
               lambda c: c.attribution, lambda c, f, _, title: cmp.compare_attribution(c, f, title),

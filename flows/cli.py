@@ -249,6 +249,18 @@ def _recheck(args: argparse.Namespace, settings: Settings) -> int:
     return run_recheck(settings, all_claims=args.all, quiet=args.quiet)
 
 
+def _feeds_arguments(f: argparse.ArgumentParser) -> None:
+    from flows.feeds_cmd import arguments
+
+    arguments(f)
+
+
+def _feeds(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.feeds_cmd import run_feeds
+
+    return run_feeds(args, settings)
+
+
 def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     from flows.doctor_cmd import run_doctor
 
@@ -315,7 +327,10 @@ COMMANDS: tuple[Command, ...] = (
             prefect=True),
     Command("review", "start the editors' review web app on 127.0.0.1", _review_arguments, _review),
     Command("users", "manage review desk accounts: add, passwd, disable, enable, list", _users_arguments, _users),
-    Command("serve", "run the scheduled flows from config.yaml (check_inbox, recheck)", _serve_arguments, _serve),
+    Command("serve", "run the scheduled flows from config.yaml (check_inbox, recheck, check_feeds)", _serve_arguments,
+            _serve),
+    Command("feeds", "RSS/Atom feeds: `feeds check` checks the configured feeds' new and changed items once",
+            _feeds_arguments, _feeds, prefect=True),
     Command("recheck", "re-judge stored claims against sources added or changed since their last judgement",
             _recheck_arguments, _recheck, prefect=True),
     Command("doctor", "check the database: integrity, orphans, duplicates, views", _no_arguments, _doctor),

@@ -1,5 +1,5 @@
 """The Prefect flows `index_sources`, `check_articles`, `recheck_claims` and the scheduled
-`check_inbox`: thin wrappers that run `flows.service` with its steps as Prefect tasks.
+`check_inbox` and `check_feeds`: thin wrappers that run `flows.service` with its steps as Prefect tasks.
 
 Reading is a task with retries (I/O); the CPU-heavy half of a batch (extraction and
 embedding, plain data in and out) is submitted to the task runner the config names (a
@@ -24,9 +24,11 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from claimdesk.settings import Settings
-from flows import runners, service, steps
+from flows import feeds, runners, service, steps
+from flows.feeds import FeedRunSummary
 from flows.service import Meter, RecheckSummary
 from flows.steps import PreparedArticles, PreparedSources, RunSummary
+from sources.feeds import ParsedFeed
 from sources.matching import StatementIndex
 from sources.readers import Document
 
@@ -40,9 +42,9 @@ T = TypeVar("T")
 # not survive Dask's serialisation), and a batch of documents is small anyway.
 
 @task(name="read-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(paths: list[str]) -> tuple[list[Document], list[str]]:
+def read_batch(paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
     """Read files and URLs (I/O, so retried); an unreadable one becomes one error line."""
-    return steps.read_documents(paths)
+    return steps.read_documents(paths, kind=kind)
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
@@ -90,8 +92,8 @@ class PrefectTasks:
 
         return str(flow_run.id) if flow_run.id else None
 
-    def read(self, paths: list[str]) -> tuple[list[Document], list[str]]:
-        return read_batch(paths)
+    def read(self, paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
+        return read_batch(paths, kind)
 
     def prepare_articles(self, docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
                          ) -> PrefectFuture[PreparedArticles]:
@@ -147,6 +149,23 @@ def recheck_claims_flow(settings: Settings, all_claims: bool = False, progress: 
 def check_inbox_flow(settings: Settings) -> RunSummary:
     """The scheduled check: new or changed articles in the configured inbox folder(s)."""
     return on_runner(check_articles_flow, settings)(service.inbox_folders(settings), settings, progress=False)
+
+
+@task(name="read-feeds", cache_policy=NO_CACHE)
+def read_feeds_task(urls: list[str]) -> tuple[list[ParsedFeed], list[str]]:
+    """Fetch and parse the feeds (I/O); a feed that cannot be read is a problem line, not a failure."""
+    return feeds.read_feeds(urls)
+
+
+@flow(name="check_feeds", log_prints=False)
+def check_feeds_flow(settings: Settings, urls: list[str] | None = None, progress: bool = False) -> FeedRunSummary:
+    """The scheduled feed check: read the feeds, check new, changed and failed items' pages
+    through `check_articles` (a subflow, on the configured runner), record each item."""
+    def check(pages: list[str]) -> RunSummary:
+        return on_runner(check_articles_flow, settings)(pages, settings, progress=progress)
+
+    return feeds.check_feeds(settings, check, urls=urls, progress=progress, executor=PrefectTasks(settings),
+                             read=read_feeds_task)
 
 
 def on_runner(f: Flow[..., T], settings: Settings) -> Flow[..., T]:

@@ -96,7 +96,7 @@ def unchanged_run(paths: list[str], settings: Settings, *, kind: str, chunk: int
             files.append(p)
     summary = RunSummary(kind, errors=errors)
     for i in range(0, len(files), chunk):
-        docs, failed = read_documents(files[i:i + chunk])
+        docs, failed = read_documents(files[i:i + chunk], kind=kind)
         todo, same = split_unchanged(docs, settings, kind=kind)
         if todo:
             return None

@@ -23,9 +23,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from claimdesk.errors import ClaimdeskError, ConfigError
 from claimdesk.settings import Settings
+from flows.feeds import feed_urls
 from flows.service import inbox_folders
 
 
@@ -48,7 +50,16 @@ def schedules(settings: Settings) -> list[Scheduled]:
                   f"check new or changed articles in {inbox}"),
         Scheduled("recheck", s.recheck.cron, "schedules.recheck.cron", "recheck_claims",
                   "re-judge claims judged before a source was added or revised"),
+        Scheduled("check_feeds", s.check_feeds.cron, "schedules.check_feeds.cron", "check_feeds",
+                  _feeds_runs(settings)),
     ]
+
+
+def _feeds_runs(settings: Settings) -> str:
+    n = len(feed_urls(settings))
+    if not n:
+        return "not scheduled: no feeds in schedules.check_feeds.feeds"
+    return f"check new, changed and failed items of {n} RSS/Atom feed{'s' if n > 1 else ''}"
 
 
 def next_run(cron: str, timezone: str, key: str, after: dt.datetime | None = None) -> dt.datetime:
@@ -109,13 +120,20 @@ def run_serve(settings: Settings, *, dry_run: bool = False) -> int:
 
 def _serve(settings: Settings) -> None:
     from prefect import serve
+
+    # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
+    serve(*deployments(settings), limit=1)
+
+
+def deployments(settings: Settings) -> list[Any]:
+    """The Prefect deployments `serve` runs: one per schedule (check_feeds only with feeds configured)."""
     from prefect.schedules import Cron
 
-    from flows.prefect_flows import check_inbox_flow, recheck_claims_flow
+    from flows.prefect_flows import check_feeds_flow, check_inbox_flow, recheck_claims_flow
 
     tz = settings.schedules.timezone
     by_name = {s.name: s for s in schedules(settings)}
-    deployments = [
+    out = [
         check_inbox_flow.to_deployment(
             name="check_inbox", schedules=[Cron(by_name["check_inbox"].cron, timezone=tz)],
             parameters={"settings": settings}, description=by_name["check_inbox"].runs, tags=["claimdesk"]),
@@ -124,8 +142,11 @@ def _serve(settings: Settings) -> None:
             parameters={"settings": settings, "all_claims": False, "progress": False},
             description=by_name["recheck"].runs, tags=["claimdesk"]),
     ]
-    # limit=1: one flow run at a time, so scheduled runs never compete for the DuckDB file.
-    serve(*deployments, limit=1)
+    if feed_urls(settings):
+        out.append(check_feeds_flow.to_deployment(
+            name="check_feeds", schedules=[Cron(by_name["check_feeds"].cron, timezone=tz)],
+            parameters={"settings": settings}, description=by_name["check_feeds"].runs, tags=["claimdesk"]))
+    return out
 
 
 def _server_log() -> Path:

@@ -104,7 +104,7 @@ class Executor(Protocol):
     @property
     def flow_run_id(self) -> str | None: ...
 
-    def read(self, paths: list[str]) -> tuple[list[Document], list[str]]: ...
+    def read(self, paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]: ...
 
     def prepare_articles(self, docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
                          ) -> Pending[PreparedArticles]: ...
@@ -126,8 +126,8 @@ class Inline:
     runner = "inline (no flow)"
     flow_run_id = None
 
-    def read(self, paths: list[str]) -> tuple[list[Document], list[str]]:
-        return steps.read_documents(paths)
+    def read(self, paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
+        return steps.read_documents(paths, kind=kind)
 
     def prepare_articles(self, docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
                          ) -> Ready[PreparedArticles]:
@@ -219,7 +219,7 @@ class _RunCache:
 def _read_changed(batch: list[str], settings: Settings, kind: str, force: bool, summary: RunSummary, meter: Meter,
                   executor: Executor) -> list[Document]:
     """Read a batch and keep what changed; the unreadable and the unchanged are counted and reported."""
-    docs, failed = executor.read(batch)
+    docs, failed = executor.read(batch, kind)
     todo, same = steps.split_unchanged(docs, settings, kind=kind, force=force)
     summary.errors += failed
     summary.skipped += [d.path for d in same]

@@ -36,6 +36,7 @@ from claimdesk.settings import Settings
 from claims.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, claims_from_sentences, load_nlp, segment_many
 from claims.judge import JUDGE_VERSION
 from claims.model import Claim
+from claims.relative_time import resolve_claims
 from sources.embed import Embedder, encode_missing, text_hash, vectors_through_cache
 from sources.findings import document_context, extract_findings
 from sources.matching import StatementIndex, judge_claims
@@ -88,15 +89,20 @@ def db_path(settings: Settings) -> str:
     return str(settings.resolve(settings.database))
 
 
-def read_documents(paths: list[str]) -> tuple[list[Document], list[str]]:
-    """Read a batch; a bad file becomes one error line and the rest go on."""
+def read_documents(paths: list[str], kind: str = "check") -> tuple[list[Document], list[str]]:
+    """Read a batch; a bad file becomes one error line and the rest go on.
+
+    `kind` "check" reads web pages as articles (main text and metadata, sources/html_page.py);
+    "sources" keeps a source page's every line by tag name: its header lines and tables are
+    the point, and a main-text extractor drops them as boilerplate.
+    """
     docs, errors = [], []
     for p, err in iter_paths(paths):
         if err is not None:
             errors.append(str(err))
             continue
         try:
-            docs.append(read_document(p))
+            docs.append(read_document(p, article=kind == "check"))
         except ClaimdeskError as exc:
             errors.append(str(exc))
     return docs, errors
@@ -239,7 +245,9 @@ def extract_article_claims(docs: list[Document], settings: Settings) -> list[lis
     does that from the vectors of the batch). spaCy runs once over the whole batch's paragraphs."""
     nlp = load_nlp(settings.models.spacy)
     sentences = segment_many([doc.text for doc in docs], nlp, settings.models.batch_size)
-    return [claims_from_sentences(doc.text, sents) for doc, sents in zip(docs, sentences, strict=True)]
+    # A relative time ("last year") is resolved from the article's publication date, if it has one.
+    return [resolve_claims(claims_from_sentences(doc.text, sents), doc.published)
+            for doc, sents in zip(docs, sentences, strict=True)]
 
 
 def with_checkworthiness(per_doc: list[list[Claim]], vectors: dict[str, np.ndarray]) -> list[list[Claim]]:
@@ -334,7 +342,7 @@ def store_articles(batch: PreparedArticles, settings: Settings, index: Statement
             writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
                                    content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
                                    judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence,
-                                   run_id=run_id)
+                                   run_id=run_id, author=doc.author, site=doc.site, published=doc.published)
         for v, _ in judged:
             summary.verdicts[v.verdict] = summary.verdicts.get(v.verdict, 0) + 1
         return len(claims)

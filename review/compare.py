@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claims.relative_time import periods_overlap
 from claims.rules import DESK_FIELDS
 from claims.rules import FIELDS as JUDGED_FIELDS
 
@@ -53,6 +54,17 @@ def quantity(row: Mapping[str, Any]) -> str | None:
     return text
 
 
+def period(row: Mapping[str, Any]) -> str | None:
+    """The claim's period as the judge compares it, beside the words it was resolved from:
+    "2022 (last year)"; the words alone when the article has no publication date."""
+    words, resolved = row.get("period_words"), row.get("period_resolved")
+    if resolved:
+        return f"{resolved} ({words})" if words else str(resolved)
+    if words and not row.get("period"):
+        return f"{words} (no publication date to resolve it)"
+    return row.get("period")
+
+
 def _norm(value: Any) -> str:
     return re.sub(r"[^a-z0-9%.]+", " ", str(value).lower()).strip()
 
@@ -75,6 +87,9 @@ def _plain_status(field: str, claim: Mapping[str, Any], evidence: Mapping[str, A
         if claim.get("unit") and evidence.get("unit") and claim["unit"] != evidence["unit"]:
             return "disagree"
         return "agree" if max(a[0], b[0]) <= min(a[1], b[1]) else "disagree"
+    if field == "period" and claim.get("period_resolved"):
+        overlap = periods_overlap(claim["period_resolved"], evidence.get("period"))
+        return "missing" if overlap is None else "agree" if overlap else "disagree"
     a_text, b_text = _norm(claim.get(field) or ""), _norm(evidence.get(field) or "")
     if not a_text and not b_text:
         return "n/a"
@@ -98,7 +113,8 @@ def compare(
     judged_disagree = {_ALIASES.get(f, f) for f in disagree or ()}
     rows = []
     for field, label in FIELDS:
-        claim_value = (quantity(claim) if field == "value" else claim.get(field)) or None
+        claim_value = (quantity(claim) if field == "value" else period(claim) if field == "period"
+                       else claim.get(field)) or None
         if evidence is None:
             rows.append(
                 {

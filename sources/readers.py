@@ -1,12 +1,14 @@
 """Files and URLs -> clean text with a title and header metadata.
 
-Articles and source documents are read the same way: txt, md, html (main text only:
-scripts, styles, navigation and comments dropped), pdf, and csv tables (each row
-written out as one sentence, so a table row becomes a finding like any other). Every
+Articles and source documents are read the same way: txt, md, html (the article's main
+text with trafilatura, and its title, author, site and publication date:
+`sources/html_page.py`), pdf, csv and xlsx. Tables in a source document (PDF, HTML, CSV,
+every sheet of a spreadsheet) become one sentence per cell with the table's title, headers
+and unit, and keep where they came from (sources/tables.py, sources/table_readers.py). Every
 problem is an `InputError` naming the file, never a traceback, so a batch reports the
 bad file in one line and carries on with the rest.
 
-Size limits: a text file (txt, md, html, csv) over 10 MB, a PDF over 50 MB, or more
+Size limits: a text file (txt, md, html, csv) or a spreadsheet (xlsx) over 10 MB, a PDF over 50 MB, or more
 than 10 Mi characters of extracted text is refused rather than read. A news article is tens
 of kilobytes; a 20 MB "article" is a data dump or several files run together, which
 would hold the batch for many minutes and flood the review queue. The error says to
@@ -25,11 +27,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from claimdesk.errors import InputError
 from sources import table_readers
+from sources.html_page import NewsPage, read_page, soup_text
 from sources.tables import Table, TableStatement, sentence_text
 from sources.tables import statements as table_statements
 
@@ -53,6 +57,22 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     # Table statements: (start, end) of each in `text`, and where it came from (sources/tables.py).
     cells: tuple[tuple[int, int, dict[str, Any]], ...] = ()
+
+    @property
+    def author(self) -> str | None:
+        """Who wrote it: a page's byline, or an 'Author:' header line."""
+        return self.meta.get("byline") or self.meta.get("author")
+
+    @property
+    def site(self) -> str | None:
+        return self.meta.get("site")
+
+    @property
+    def published(self) -> date | None:
+        """The publication date (page metadata, or a 'Published:'/'Date:' header line), if readable."""
+        from claims.relative_time import parse_date
+
+        return parse_date(self.meta.get("published") or self.meta.get("date"))
 
     @property
     def doc_id(self) -> str:
@@ -165,8 +185,13 @@ def _too_big(size: int, fmt: str, path: str) -> InputError:
                       " (split it into separate articles or documents)", path=path)
 
 
-def read_document(path: str) -> Document:
-    """Read one file or URL into a Document, or raise InputError naming it."""
+def read_document(path: str, article: bool = True) -> Document:
+    """Read one file or URL into a Document, or raise InputError naming it.
+
+    `article`: a web page is read as a news article (main text, title, author, site,
+    publication date); False reads every line of it by tag name, as a source document's
+    header lines need, and its tables as tables (sources/table_readers.py).
+    """
     if re.match(r"^https?://", path):
         raw, fmt = _fetch(path)
     else:
@@ -185,22 +210,31 @@ def read_document(path: str) -> Document:
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
-    text, tables = _text_and_tables(fmt, raw, path)
+    text, tables, page = _text_and_tables(fmt, raw, path, article)
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"{len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
                          " (split it into separate articles or documents)", path=path)
     text = normalise_whitespace(text)
     if not text.strip():
+        if page is not None:
+            raise InputError("no article text found (the page is empty or all navigation)", path=path)
         raise InputError("no text in file (empty or whitespace only)", path=path)
     cells = _locate(text, tables)
-    title = _title(text, path) if fmt != "xlsx" else _sheet_title(tables, path)
+    title = (page.title if page is not None else None) or (
+        _title(text, path) if fmt != "xlsx" else _sheet_title(tables, path))
+    meta = header_meta(text) if page is None else {**header_meta(text), **_page_meta(page)}
     return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text),
-                    meta=header_meta(text), cells=cells)
+                    meta=meta, cells=cells)
 
 
-def _text_and_tables(fmt: str, raw: bytes, path: str) -> tuple[str, list[TableStatement]]:
+def _text_and_tables(fmt: str, raw: bytes, path: str, article: bool
+                     ) -> tuple[str, list[TableStatement], NewsPage | None]:
     """Running text and table statements of a file: tables become sentences with their
-    context (sources/tables.py), appended after the prose outside them."""
+    context (sources/tables.py), appended after the prose outside them. A web page read
+    as an article is its main text (and metadata) only: tables are read in sources."""
+    if fmt == "html" and article:
+        page = _html_page(decode_text(raw, path), path)
+        return page.text, [], page
     tables: list[Table] = []
     found: list[TableStatement] = []
     if fmt == "pdf":
@@ -221,7 +255,7 @@ def _text_and_tables(fmt: str, raw: bytes, path: str) -> tuple[str, list[TableSt
     found += [st for t in tables for st in table_statements(t)]
     table_readers.too_many(len(found), path)
     sentences = "\n\n".join(sentence_text(st.text) for st in found)
-    return "\n\n".join(p for p in (text, sentences) if p.strip()), found
+    return "\n\n".join(p for p in (text, sentences) if p.strip()), found, None
 
 
 def _locate(text: str, found: list[TableStatement]) -> tuple[tuple[int, int, dict[str, Any]], ...]:
@@ -240,6 +274,21 @@ def _locate(text: str, found: list[TableStatement]) -> tuple[tuple[int, int, dic
 def _sheet_title(tables: list[TableStatement], path: str) -> str:
     title = tables[0].origin.get("excerpt", {}).get("title", "") if tables else ""
     return title if 3 <= len(title) <= 200 else Path(path).stem.replace("-", " ").replace("_", " ")
+
+
+def _html_page(decoded: str, path: str) -> NewsPage:
+    """A page's article text and metadata (sources/html_page.py); hostile markup is an InputError."""
+    try:
+        return read_page(decoded, url=path if re.match(r"^https?://", path) else None)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"cannot parse HTML: {type(exc).__name__}", path=path) from None
+
+
+def _page_meta(page: NewsPage) -> dict[str, str]:
+    """A page's metadata under the keys Document.meta uses. The author is a `byline`: for a
+    source document `author` would be read as the publisher of its figures (sources/findings.py)."""
+    found = {"byline": page.author, "site": page.site, "published": page.published}
+    return {k: v for k, v in found.items() if v}
 
 
 def _parse(fmt: str, decoded: str, path: str) -> str:
@@ -263,6 +312,8 @@ def _fetch(url: str) -> tuple[bytes, str]:
         with urllib.request.urlopen(url, timeout=URL_TIMEOUT_SECONDS) as resp:  # noqa: S310 - user-given http(s) URL
             raw = resp.read(MAX_BYTES + 1)
             ctype = resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:  # the status, so a 404 is told from a timeout (feed_items.error)
+        raise InputError(f"cannot fetch URL: HTTP {exc.code} {exc.reason}", path=url) from None
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"cannot fetch URL: {reason}", path=url) from None
@@ -341,29 +392,8 @@ def _markdown_text(text: str) -> str:
 
 
 def _html_text(html: str) -> str:
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html, "html.parser")
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"]):
-        tag.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = []
-    for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "blockquote", "figcaption"]):
-        if el.find(["p", "li"]):
-            continue
-        t = " ".join(el.get_text(" ", strip=True).split())
-        if t:
-            blocks.append(t)
-    if not blocks:
-        blocks = [" ".join(root.get_text(" ", strip=True).split())]
-    if title and (not blocks or blocks[0] != title):
-        h1 = root.find("h1")
-        if h1 is None:
-            blocks.insert(0, title)
-    return "\n\n".join(blocks)
+    """A source page's text by tag name, every block kept (sources/html_page.py)."""
+    return soup_text(html, drop_menus=False)
 
 
 def _pdf_text(raw: bytes, path: str) -> str:

@@ -223,6 +223,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE reviews ADD COLUMN user_id BIGINT;
         """,
     ),
+    # Issue #17: a news page's metadata on its article, and a claim's relative time ("last
+    # year") kept as words and resolved from the publication date. NULL for rows written before.
+    Migration(
+        6,
+        "article metadata and resolved periods",
+        """
+        ALTER TABLE articles ADD COLUMN author VARCHAR;
+        ALTER TABLE articles ADD COLUMN site VARCHAR;
+        ALTER TABLE articles ADD COLUMN published DATE;
+        ALTER TABLE claims ADD COLUMN period_words VARCHAR;
+        ALTER TABLE claims ADD COLUMN period_resolved VARCHAR;
+        """,
+    ),
     # Table statements keep where they came from (sources/tables.py): page (PDFs), table,
     # 1-based row and column, and the excerpt the claim page draws (JSON). NULL for prose.
     Migration(
@@ -234,6 +247,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE source_statements ADD COLUMN row_no INTEGER;
         ALTER TABLE source_statements ADD COLUMN col_no INTEGER;
         ALTER TABLE source_statements ADD COLUMN table_excerpt VARCHAR;
+        """,
+    ),
+    # Issue #17: RSS/Atom feed items seen by `check_feeds` (flows/feeds.py), one row per item
+    # of a feed: whether its page was checked, why not, and how often it was tried.
+    Migration(
+        8,
+        "feed_items",
+        """
+        CREATE TABLE feed_items (
+            feed_url     VARCHAR NOT NULL,
+            guid         VARCHAR NOT NULL,
+            link         VARCHAR,
+            title        VARCHAR,
+            published    TIMESTAMP,
+            content_hash VARCHAR,
+            status       VARCHAR NOT NULL,
+            error        VARCHAR,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            first_seen   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            last_attempt TIMESTAMP,
+            article_id   VARCHAR,
+            PRIMARY KEY (feed_url, guid)
+        );
         """,
     ),
 )

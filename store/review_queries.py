@@ -250,7 +250,7 @@ def claim_detail(con: duckdb.DuckDBPyConnection, claim_id: str) -> Row:
         con.execute(
             """
             SELECT cv.*, c.sentence_start, c.sentence_end, c.predicate, c.checkable,
-                   c.not_checkable_reason, a.text AS article_text,
+                   c.not_checkable_reason, c.period_words, c.period_resolved, a.text AS article_text,
                    coalesce(cv.reviewed_verdict IS NOT NULL AND cv.judged_at > cv.reviewed_at
                             AND cv.machine_verdict <> cv.reviewed_verdict, false) AS disagreement
             FROM claim_verdicts cv
@@ -349,7 +349,8 @@ def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> Row:
     """An article's stored text and all its claims with their current verdicts, in text order."""
     article = _one(
         con.execute(
-            "SELECT article_id, path, title, text, added_at, updated_at FROM articles WHERE article_id = $a",
+            "SELECT article_id, path, title, text, added_at, updated_at, author, site, published"
+            " FROM articles WHERE article_id = $a",
             {"a": article_id},
         )
     )

@@ -22,6 +22,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -210,8 +211,12 @@ def replace_article(
     con: duckdb.DuckDBPyConnection, *, article_id: str, path: str, title: str, text: str, content_hash: str,
     claims: Sequence[Claim], judged: Sequence[tuple[Verdict, Candidates]],
     extractor: tuple[str, str], judge_version: str, flag_below: float, run_id: str | None,
+    author: str | None = None, site: str | None = None, published: date | None = None,
 ) -> list[str]:
     """Write an article, its claims, candidate matches and verdicts in one transaction.
+
+    `author`, `site` and `published` are the page's metadata (sources/html_page.py) or the
+    text's header lines; each is NULL when the article does not say.
 
     `judged[i]` is claim i's verdict and its candidates as (statement_id, rank,
     similarity, dense, lexical). Claims that disappeared from a revised article are
@@ -227,11 +232,13 @@ def replace_article(
         con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
         exists = con.execute("SELECT 1 FROM articles WHERE article_id = ?", [article_id]).fetchone()
         if exists:
-            con.execute("UPDATE articles SET path = ?, title = ?, text = ?, content_hash = ?, updated_at = current_timestamp"
-                        " WHERE article_id = ?", [path, title, text, content_hash, article_id])
+            con.execute("UPDATE articles SET path = ?, title = ?, text = ?, content_hash = ?, author = ?, site = ?,"
+                        " published = ?, updated_at = current_timestamp WHERE article_id = ?",
+                        [path, title, text, content_hash, author, site, published, article_id])
         else:
-            con.execute("INSERT INTO articles (article_id, path, title, text, content_hash) VALUES (?, ?, ?, ?, ?)",
-                        [article_id, path, title, text, content_hash])
+            con.execute("INSERT INTO articles (article_id, path, title, text, content_hash, author, site, published)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [article_id, path, title, text, content_hash, author, site, published])
         # One row per id; a repeated id keeps its last claim, as INSERT OR REPLACE row by row did.
         rows = {cid: {"claim_id": cid, **codec.claim_to_row(c)} for cid, c in zip(ids, claims, strict=True)}
         if rows:

@@ -79,6 +79,9 @@ def test_a_claim_and_a_finding_come_back_equal(text, in_quote, measure, worth):
                    attribution="ONS", checkworthiness=worth, in_quote=in_quote, checkable=not in_quote,
                    reason="a quote" if in_quote else "", claim_type="other" if in_quote else "quantity")
         assert codec.claim_from_row(codec.claim_to_row(c)) == c
+        # A relative time kept as words and resolved (issue #17) survives the row too.
+        resolved = dataclasses.replace(c, period_words="last year", period_resolved="2022-06/2023-06")
+        assert codec.claim_from_row(codec.claim_to_row(resolved)) == resolved
         f = dataclasses.replace(c, checkworthiness=0.0, in_quote=False, checkable=True, reason="", claim_type="quantity")
         assert codec.statement_from_row(codec.statement_to_row(f)) == f
 
@@ -119,6 +122,8 @@ def test_the_round_trip_through_a_duckdb_file_keeps_every_field(tmp_path):
     claims = [_figure(t) for t in ("well over 40% of adults", "nearly 80% of adults", "millions of adults",
                                    "between 35 and 50 adults", "£3.1 million for adults")]
     claims = [dataclasses.replace(c, start=i, end=i + 5, in_quote=i % 2 == 1) for i, c in enumerate(claims)]
+    claims[0] = dataclasses.replace(claims[0], period_words="last year", period_resolved="2022")
+    claims[1] = dataclasses.replace(claims[1], period_words="last year")  # no publication date: words only
     findings = [dataclasses.replace(_figure("at most 40% of adults"), start=7, end=29, sentence_start=3)]
     stored_claims, stored_findings = _store(tmp_path / "rt.duckdb", claims, findings)
     assert stored_claims == claims
