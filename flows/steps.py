@@ -429,7 +429,7 @@ def store_sources(batch: PreparedSources, settings: Settings, done: Done | None 
         with folds.session() as con:
             writes.replace_source(con, source_id=doc.doc_id, path=doc.path, title=doc.title, fmt=doc.format,
                                   meta=doc.meta, period=period, text=doc.text, content_hash=doc.content_hash,
-                                  findings=findings, extractor=EXTRACTOR)
+                                  findings=findings, extractor=EXTRACTOR, cells=doc.cells)
         return len(findings)
 
     _one_by_one(list(zip(batch.docs, batch.findings, batch.periods, strict=True)), lambda x: x[0].path, write,

@@ -2,12 +2,13 @@
 
 Articles and source documents are read the same way: txt, md, html (the article's main
 text with trafilatura, and its title, author, site and publication date:
-`sources/html_page.py`), pdf, and csv tables (each row
-written out as one sentence, so a table row becomes a finding like any other). Every
+`sources/html_page.py`), pdf, csv and xlsx. Tables in a source document (PDF, HTML, CSV,
+every sheet of a spreadsheet) become one sentence per cell with the table's title, headers
+and unit, and keep where they came from (sources/tables.py, sources/table_readers.py). Every
 problem is an `InputError` naming the file, never a traceback, so a batch reports the
 bad file in one line and carries on with the rest.
 
-Size limits: a text file (txt, md, html, csv) over 10 MB, a PDF over 50 MB, or more
+Size limits: a text file (txt, md, html, csv) or a spreadsheet (xlsx) over 10 MB, a PDF over 50 MB, or more
 than 10 Mi characters of extracted text is refused rather than read. A news article is tens
 of kilobytes; a 20 MB "article" is a data dump or several files run together, which
 would hold the batch for many minutes and flood the review queue. The error says to
@@ -24,18 +25,24 @@ import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from claimdesk.errors import InputError
+from sources import table_readers
 from sources.html_page import NewsPage, read_page, soup_text
+from sources.tables import Table, TableStatement, sentence_text
+from sources.tables import statements as table_statements
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv"}
+T = TypeVar("T")
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".csv", ".xlsx"}
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB  # PDFs: mostly images and fonts, the text is a small part
-MAX_TEXT_BYTES = 10 * MB  # txt, md, html, csv
+MAX_TEXT_BYTES = 10 * MB  # txt, md, html, csv, xlsx
 MAX_TEXT_CHARS = 10 * MB  # characters of extracted text (binds for PDFs)
 URL_TIMEOUT_SECONDS = 5.0
 
@@ -48,6 +55,8 @@ class Document:
     format: str
     content_hash: str
     meta: dict[str, str] = field(default_factory=dict)
+    # Table statements: (start, end) of each in `text`, and where it came from (sources/tables.py).
+    cells: tuple[tuple[int, int, dict[str, Any]], ...] = ()
 
     @property
     def author(self) -> str | None:
@@ -171,7 +180,7 @@ def _limit(fmt: str) -> int:
 
 
 def _too_big(size: int, fmt: str, path: str) -> InputError:
-    kind = "PDF" if fmt == "pdf" else "text file"
+    kind = {"pdf": "PDF", "xlsx": "spreadsheet"}.get(fmt, "text file")
     return InputError(f"file is {size / MB:.1f} MB, over the {_limit(fmt) // MB} MB limit for a {kind}"
                       " (split it into separate articles or documents)", path=path)
 
@@ -181,7 +190,7 @@ def read_document(path: str, article: bool = True) -> Document:
 
     `article`: a web page is read as a news article (main text, title, author, site,
     publication date); False reads every line of it by tag name, as a source document's
-    header lines and tables need.
+    header lines need, and its tables as tables (sources/table_readers.py).
     """
     if re.match(r"^https?://", path):
         raw, fmt = _fetch(path)
@@ -201,15 +210,7 @@ def read_document(path: str, article: bool = True) -> Document:
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
-    page: NewsPage | None = None
-    if fmt == "pdf":
-        text = _pdf_text(raw, path)
-    elif fmt == "html" and article:
-        page = _html_page(decode_text(raw, path), path)
-        text = page.text
-    else:
-        decoded = decode_text(raw, path)
-        text = _parse(fmt, decoded, path)
+    text, tables, page = _text_and_tables(fmt, raw, path, article)
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"{len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit"
                          " (split it into separate articles or documents)", path=path)
@@ -218,9 +219,61 @@ def read_document(path: str, article: bool = True) -> Document:
         if page is not None:
             raise InputError("no article text found (the page is empty or all navigation)", path=path)
         raise InputError("no text in file (empty or whitespace only)", path=path)
-    title = (page.title if page is not None else None) or _title(text, path)
+    cells = _locate(text, tables)
+    title = (page.title if page is not None else None) or (
+        _title(text, path) if fmt != "xlsx" else _sheet_title(tables, path))
     meta = header_meta(text) if page is None else {**header_meta(text), **_page_meta(page)}
-    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text), meta=meta)
+    return Document(path=path, title=title, text=text, format=fmt, content_hash=content_hash(text),
+                    meta=meta, cells=cells)
+
+
+def _text_and_tables(fmt: str, raw: bytes, path: str, article: bool
+                     ) -> tuple[str, list[TableStatement], NewsPage | None]:
+    """Running text and table statements of a file: tables become sentences with their
+    context (sources/tables.py), appended after the prose outside them. A web page read
+    as an article is its main text (and metadata) only: tables are read in sources."""
+    if fmt == "html" and article:
+        page = _html_page(decode_text(raw, path), path)
+        return page.text, [], page
+    tables: list[Table] = []
+    found: list[TableStatement] = []
+    if fmt == "pdf":
+        text = _pdf_text(raw, path)  # refuses encrypted and malformed files in one line
+        running, tables = table_readers.pdf_tables(raw, path)
+        if tables:
+            text = _join_pdf_lines(running)
+    elif fmt == "xlsx":
+        text, tables = "", table_readers.xlsx_tables(raw, path)
+    else:
+        decoded = decode_text(raw, path)
+        if fmt == "csv":
+            text, found = table_readers.csv_table(decoded, path, _row_sentence)
+        else:
+            if fmt == "html":
+                decoded, tables = _parse_guarded(fmt, path, lambda: table_readers.html_tables(decoded))
+            text = _parse(fmt, decoded, path) if decoded.strip() else ""
+    found += [st for t in tables for st in table_statements(t)]
+    table_readers.too_many(len(found), path)
+    sentences = "\n\n".join(sentence_text(st.text) for st in found)
+    return "\n\n".join(p for p in (text, sentences) if p.strip()), found, None
+
+
+def _locate(text: str, found: list[TableStatement]) -> tuple[tuple[int, int, dict[str, Any]], ...]:
+    """Where each table statement sits in the normalised text (in order, after the prose)."""
+    out = []
+    pos = len(text)
+    for st in reversed(found):  # statements come last: search from the end so prose never matches
+        s = sentence_text(st.text)
+        at = text.rfind(s, 0, pos)
+        if at >= 0:
+            out.append((at, at + len(s), st.origin))
+            pos = at
+    return tuple(reversed(out))
+
+
+def _sheet_title(tables: list[TableStatement], path: str) -> str:
+    title = tables[0].origin.get("excerpt", {}).get("title", "") if tables else ""
+    return title if 3 <= len(title) <= 200 else Path(path).stem.replace("-", " ").replace("_", " ")
 
 
 def _html_page(decoded: str, path: str) -> NewsPage:
@@ -242,8 +295,12 @@ def _parse(fmt: str, decoded: str, path: str) -> str:
     """Text of a decoded file by format. A parser failing on hostile markup (say, HTML
     nested a hundred thousand deep) becomes an InputError, so the batch goes on."""
     parsers = {"html": _html_text, "md": _markdown_text, "csv": lambda t: _csv_text(t, path)}
+    return _parse_guarded(fmt, path, lambda: parsers.get(fmt, _plain_text)(decoded))
+
+
+def _parse_guarded(fmt: str, path: str, parse: Callable[[], T]) -> T:
     try:
-        return parsers.get(fmt, _plain_text)(decoded)
+        return parse()
     except InputError:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError) as exc:
@@ -367,7 +424,11 @@ def _pdf_text(raw: bytes, path: str) -> str:
         raise InputError(f"malformed PDF: {type(exc).__name__}", path=path) from None
     finally:
         log.setLevel(level)
-    text = "\n\n".join(pages)
+    return _join_pdf_lines("\n\n".join(pages))
+
+
+def _join_pdf_lines(text: str) -> str:
+    """PDF text with its layout line breaks undone."""
     # PDF extraction breaks lines mid-sentence; join lines that do not end a sentence.
     # Only a line that stops mid-sentence (lower-case word, comma) is joined; headings
     # and "Key: value" header lines keep their own line.

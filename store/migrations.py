@@ -236,6 +236,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE claims ADD COLUMN period_resolved VARCHAR;
         """,
     ),
+    # Table statements keep where they came from (sources/tables.py): page (PDFs), table,
+    # 1-based row and column, and the excerpt the claim page draws (JSON). NULL for prose.
+    Migration(
+        7,
+        "source_statements table origin",
+        """
+        ALTER TABLE source_statements ADD COLUMN page INTEGER;
+        ALTER TABLE source_statements ADD COLUMN table_no INTEGER;
+        ALTER TABLE source_statements ADD COLUMN row_no INTEGER;
+        ALTER TABLE source_statements ADD COLUMN col_no INTEGER;
+        ALTER TABLE source_statements ADD COLUMN table_excerpt VARCHAR;
+        """,
+    ),
     # Issue #17: RSS/Atom feed items seen by `check_feeds` (flows/feeds.py), one row per item
     # of a feed: whether its page was checked, why not, and how often it was tried.
     Migration(
@@ -291,7 +304,9 @@ VIEWS: dict[str, str] = {
             c.checkworthiness, c.extractor, c.extractor_version,
             v.agree, v.disagree, v.judged_at,
             v.statement_id, r.note AS review_note,
-            v.rule, v.problem_probability
+            v.rule, v.problem_probability,
+            s.page AS evidence_page, s.table_no AS evidence_table_no, s.row_no AS evidence_row_no,
+            s.col_no AS evidence_col_no, s.table_excerpt AS evidence_table
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)

@@ -293,7 +293,8 @@ def evidence(con: duckdb.DuckDBPyConnection, claim_id: str, limit: int = 10) -> 
                    s.value, s.low, s.high, s.unit, s.hedge, s.measure, s.direction, s.subject,
                    s.predicate, s.population, s.period, s.attribution,
                    m.rank, m.similarity, m.dense, m.lexical,
-                   s.statement_id IN (SELECT statement_id FROM judged) AS used_for_verdict
+                   s.statement_id IN (SELECT statement_id FROM judged) AS used_for_verdict,
+                   s.page, s.table_no, s.row_no, s.col_no, s.table_excerpt
             FROM ids
             JOIN source_statements s USING (statement_id)
             LEFT JOIN source_documents d ON d.source_id = s.source_id
@@ -306,6 +307,7 @@ def evidence(con: duckdb.DuckDBPyConnection, claim_id: str, limit: int = 10) -> 
     )
     for r in rows:
         r["used_for_verdict"] = bool(r["used_for_verdict"])
+        r["table"] = json.loads(r.pop("table_excerpt")) if r.get("table_excerpt") else None
     return rows
 
 

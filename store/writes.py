@@ -23,6 +23,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -87,15 +88,21 @@ def source_hashes(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str]) -> 
     return _hashes(con, "source_documents", "source_id", source_ids)
 
 
-_STATEMENT_TYPES = {"statement_id": "VARCHAR", **codec.STATEMENT_TYPES}
+_STATEMENT_TYPES = {"statement_id": "VARCHAR", **codec.STATEMENT_TYPES,
+                    "page": "INTEGER", "table_no": "INTEGER", "row_no": "INTEGER", "col_no": "INTEGER",
+                    "table_excerpt": "VARCHAR"}
 _STATEMENT_COLS = ", ".join(_STATEMENT_TYPES)
 
 
 def replace_source(
     con: duckdb.DuckDBPyConnection, *, source_id: str, path: str, title: str, fmt: str, meta: dict[str, str],
     period: str | None, text: str, content_hash: str, findings: Sequence[Claim], extractor: tuple[str, str],
+    cells: Sequence[tuple[int, int, dict[str, Any]]] = (),
 ) -> list[str]:
-    """Write a source document and its statements, replacing any earlier version atomically."""
+    """Write a source document and its statements, replacing any earlier version atomically.
+
+    `cells` are the table statements' spans and origins (`Document.cells`): a finding
+    inside one keeps its page, table, row, column and excerpt."""
     ids = []
     with transaction(con):
         con.execute("DELETE FROM source_statements WHERE source_id = ?", [source_id])
@@ -113,7 +120,7 @@ def replace_source(
                 continue
             seen.add(sid)
             ids.append(sid)
-            rows.append({"statement_id": sid, **codec.statement_to_row(f)})
+            rows.append({"statement_id": sid, **codec.statement_to_row(f), **_table_origin(f, cells)})
         if rows:
             con.execute(
                 f"INSERT INTO source_statements (source_id, {_STATEMENT_COLS}, extractor, extractor_version)"
@@ -121,6 +128,14 @@ def replace_source(
                 [source_id, *extractor, _dumps(rows)],
             )
     return ids
+
+
+def _table_origin(f: Claim, cells: Sequence[tuple[int, int, dict[str, Any]]]) -> dict[str, Any]:
+    for start, end, origin in cells:
+        if start <= f.start < end:
+            return {"page": origin.get("page"), "table_no": origin.get("table_no"), "row_no": origin.get("row_no"),
+                    "col_no": origin.get("col_no"), "table_excerpt": json.dumps(origin.get("excerpt"))}
+    return {}
 
 
 # --- embeddings cache -----------------------------------------------------------------
