@@ -223,6 +223,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE reviews ADD COLUMN user_id BIGINT;
         """,
     ),
+    # Issue #15: computed evidence, the arithmetic behind a verdict decided from two source
+    # figures (claims/derived.py): one row per verdict row that has it.
+    Migration(
+        9,
+        "computed_evidence",
+        """
+        CREATE TABLE computed_evidence (
+            verdict_id            BIGINT PRIMARY KEY,
+            claim_id              VARCHAR NOT NULL,
+            operation             VARCHAR NOT NULL,
+            operand_statement_ids VARCHAR[] NOT NULL,
+            operand_values        DOUBLE[] NOT NULL,
+            result                DOUBLE NOT NULL,
+            result_low            DOUBLE,
+            result_high           DOUBLE,
+            unit                  VARCHAR NOT NULL,
+            expression            VARCHAR NOT NULL,
+            fits                  BOOLEAN NOT NULL
+        );
+        """,
+    ),
 )
 
 
@@ -255,13 +276,17 @@ VIEWS: dict[str, str] = {
             c.checkworthiness, c.extractor, c.extractor_version,
             v.agree, v.disagree, v.judged_at,
             v.statement_id, r.note AS review_note,
-            v.rule, v.problem_probability
+            v.rule, v.problem_probability,
+            ce.operation AS computed_operation, ce.expression AS computed_expression,
+            ce.operand_statement_ids AS computed_operand_ids, ce.operand_values AS computed_operand_values,
+            ce.result AS computed_result, ce.unit AS computed_unit
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)
         LEFT JOIN latest_review r USING (claim_id)
         LEFT JOIN source_statements s ON s.statement_id = v.statement_id
         LEFT JOIN source_documents d ON d.source_id = s.source_id
+        LEFT JOIN computed_evidence ce ON ce.verdict_id = v.verdict_id
     """,
     # The review queue: what still needs an editor (flagged by the machine, not yet reviewed),
     # in the review desk's order (problems first, then the least sure), as `claimdesk demo` prints it.
