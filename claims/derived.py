@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from claims import comparisons as cmp
+from claims.extract import population_head, singular
+from claims.places import PLACES
 from claims.intervals import intervals_overlap
 from claims.lexicon import alternation, load_words
 from claims.model import Claim, ComputedEvidence, Evidence, Quantity, Verdict
@@ -183,7 +185,7 @@ def _ordered(c: Claim, op: str, x: Evidence, y: Evidence) -> tuple[Evidence, Evi
     assert fx is not None and fy is not None and fx.quantity is not None and fy.quantity is not None
     if cmp.unit_family(fx.quantity.unit) != cmp.unit_family(fy.quantity.unit) or fx.measure != fy.measure:
         return None
-    if cmp.compare_population(fx, fy) is False:
+    if cmp.compare_population(fx, fy) is False or _heads_differ(fx, fy):
         return None
     px, py = _years(fx.period), _years(fy.period)
     same_sentence = x.source_id == y.source_id and fx.sentence == fy.sentence
@@ -196,6 +198,25 @@ def _ordered(c: Claim, op: str, x: Evidence, y: Evidence) -> tuple[Evidence, Evi
     if same_sentence and fx.quantity.start != fy.quantity.start:
         return (x, y) if fx.quantity.start < fy.quantity.start else (y, x)
     return None
+
+
+def _group_word(population: str) -> str | None:
+    """The population's head, or else its first content word ("teachers supported the ban" ->
+    'teacher'): the extractor's population runs on into the predicate, where the head finder
+    sees no group."""
+    head = population_head(population)
+    if head is not None:
+        return head
+    skip = load_words("population_modifiers") | load_words("function_words") | {"the", "all", "of", "in"}
+    words = [w for w in re.findall(r"[a-z][a-z'’-]*", population.lower()) if w not in skip and w not in PLACES]
+    return singular(words[0]) if words else None
+
+
+def _heads_differ(fx: Claim, fy: Claim) -> bool:
+    """Two operands of one series count the same group: "teachers" and "nurses" are two series
+    even where the population comparison has no opinion (neither is a known person noun)."""
+    hx, hy = _group_word(fx.population), _group_word(fy.population)
+    return hx is not None and hy is not None and hx != hy
 
 
 def _anchored(c: Claim, a: Evidence, b: Evidence) -> bool:
