@@ -27,10 +27,10 @@ from functools import cache
 
 from claims import comparisons as cmp
 from claims.extract import population_head, singular
-from claims.places import PLACES
 from claims.intervals import intervals_overlap
 from claims.lexicon import alternation, load_words
 from claims.model import Claim, ComputedEvidence, Evidence, Quantity, Verdict
+from claims.places import PLACES
 from claims.thresholds import Thresholds
 
 # Operand measures each operation reads: levels of one series, never changes themselves.

@@ -208,8 +208,8 @@ def test_claim_pages_json_twin_carries_the_arithmetic(checked):
 
 @pytest.mark.browser
 def test_claim_page_shows_the_operands_and_the_arithmetic_in_chromium(checked, tmp_path):
-    from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
     from tests.review_fixtures import PASSWORD, add_accounts
+    from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
