@@ -226,11 +226,17 @@ def relaxed(t: Thresholds) -> Thresholds:
 
 
 def calibrated_judge(claim: Claim, candidates: list[Evidence], t: Thresholds,
-                     model: DecisionModel | None) -> Verdict:
-    """The rules' verdict; with a model, its calibrated confidence and problem probability."""
+                     model: DecisionModel | None, pool: Sequence[Evidence] = ()) -> Verdict:
+    """The rules' verdict; with a model, its calibrated confidence and problem probability;
+    then, where the rules found no support, computed evidence from pairs of statements among
+    the candidates and `pool` (`claims/derived.py`, issue #15)."""
+    from claims.derived import reconsider, unique_pool
+
     verdict = judge(claim, candidates, t)
-    if model is None or verdict.verdict == "not_checkable":
+    if model is not None and verdict.verdict != "not_checkable":
+        loose = relaxed(t)
+        opts = options(claim, candidates, verdict, lambda c, e: judge(c, e, loose))
+        verdict = calibrate(claim, opts, model)
+    if verdict.verdict == "not_checkable":
         return verdict
-    loose = relaxed(t)
-    opts = options(claim, candidates, verdict, lambda c, e: judge(c, e, loose))
-    return calibrate(claim, opts, model)
+    return reconsider(claim, verdict, unique_pool(candidates, pool), t)

@@ -152,6 +152,26 @@ class FieldComparison:
 
 
 @dataclass(frozen=True)
+class ComputedEvidence:
+    """A figure no source sentence states, computed from two that do (issue #15, `claims/derived.py`).
+
+    "a 15-point increase since 2008" from 50% (2008) and 65% (2012): operation
+    `difference`, operands the two statements (earlier first), result 15 points. The
+    editor sees `expression` ("65% \u2212 50% = 15 points") with both statements quoted.
+    """
+
+    operation: str  # difference (points), relative_change (percent), ratio (times), sum
+    operands: tuple[Evidence, ...]  # in the order the expression reads them
+    operand_values: tuple[float, ...]
+    result: float
+    low: float  # the result's interval from the operands' rounding
+    high: float
+    unit: str  # points, percent, times, or the operands' unit for a sum
+    expression: str
+    fits: bool  # whether the result fits the claim's figure (its hedge and rounding)
+
+
+@dataclass(frozen=True)
 class Verdict:
     verdict: str
     confidence: float
@@ -164,6 +184,8 @@ class Verdict:
     # The calibrated probability that the claim has a problem (contradicted, misrepresented or
     # unverifiable), from claims/decision.py; None when no calibration model is in use.
     problem_probability: float | None = None
+    # The arithmetic behind a verdict decided by computed evidence (claims/derived.py), else None.
+    computed: ComputedEvidence | None = None
 
     @property
     def agree(self) -> list[str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from claims import comparisons as cmp
+from claims import measure_shift
 from claims.lexicon import load_table
 from claims.model import Claim, Evidence, FieldComparison
 from claims.thresholds import Thresholds
@@ -252,6 +253,13 @@ CANDIDATE_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("same_figure_other_attribution", "misrepresented",
                 "The source gives the same figure, but the claim credits it to someone else.",
                 _changed(_field_conflict("attribution")), _explain_changed, _MISREPRESENTED_CONFIDENCE),
+    # Issue #15 part 3: the same change in another measure (claims/measure_shift.py).
+    VerdictRule("points_reported_as_percent", "misrepresented",
+                "The source's change is in percentage points and the claim gives it in per cent (or back).",
+                measure_shift.points_as_percent, measure_shift.explain_points_as_percent, _MISREPRESENTED_CONFIDENCE),
+    VerdictRule("number_vs_share_change", "misrepresented",
+                "The source's change is of a share and the claim gives it as a change of a number (or back).",
+                measure_shift.number_vs_share, measure_shift.explain_number_vs_share, _MISREPRESENTED_CONFIDENCE),
     VerdictRule("compatible_figure", "supported",
                 "The source states a figure the claim's wording allows, and nothing else disagrees.",
                 _compatible_figure, _explain_supported, _SUPPORTED_CONFIDENCE),
@@ -289,8 +297,34 @@ NO_MATCHING_STATEMENT = VerdictRule(
     "No candidate statement supports, misrepresents or contradicts the figure.",
     lambda c, ev, comps, t: True, _explain_unverifiable, _no_candidate_confidence)
 
+
+def _decided_over_pairs(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    return False  # never on one statement: claims/derived.py decides these over pairs of statements
+
+
+def _explain_pairs(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    return "Computed from two source figures (claims/derived.py explains each verdict with its arithmetic)."
+
+
+# Issue #15 part 2: verdicts decided by computed evidence (claims/derived.py), tried after the
+# rules above when they found no support: two statements of one source give the claim's figure
+# by a difference, relative change, ratio or sum (or miss it). Their explanations carry the arithmetic.
+DERIVED_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("derived_figure_fits", "supported",
+                "Two source figures of one series give the claim's figure by a difference, change, ratio or sum.",
+                _decided_over_pairs, _explain_pairs, _SUPPORTED_CONFIDENCE),
+    VerdictRule("derived_figure_other_measure", "misrepresented",
+                "Two source figures give the claim's number, but as points where it says per cent (or back).",
+                _decided_over_pairs, _explain_pairs, _MISREPRESENTED_CONFIDENCE),
+    VerdictRule("derived_figure_conflicts", "contradicted",
+                "The claim's figure, computed from the two source figures of the years it names, comes out otherwise.",
+                _decided_over_pairs, _explain_pairs, _CONTRADICTED_CONFIDENCE),
+)
+DERIVED_RULE_BY_NAME = {r.name: r for r in DERIVED_RULES}
+
 # Every rule in the order judge() tries them.
 VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
+RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
 # Among candidate statements, the verdict preferred when several apply (then the most similar).
 VERDICT_PREFERENCE = ("supported", "misrepresented", "contradicted")

@@ -48,6 +48,7 @@ from review.login import authenticate, client_address, install_login, refusal
 from review.login import wants_json as _wants_json
 from review.submit import DeskChecker, install_submit
 from store import review_queries as q
+from store.computed import computed_for_claim
 from store.db import session
 
 log = logging.getLogger("claimdesk.review")
@@ -351,6 +352,7 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     with desk.db() as con:
         detail = q.claim_detail(con, claim_id)
         nav = q.neighbours(con, f, claim_id)
+        computed = computed_for_claim(con, claim_id)  # issue #15: the arithmetic behind the verdict
     claim = detail["claim"]
     evidence = detail["evidence"]
     judged = next((e for e in evidence if e["used_for_verdict"]), None)
@@ -373,6 +375,7 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
             "rows": rows,
         },
         "rule": _deciding_rule(claim),
+        "computed": computed,
         "history": detail["history"],
         "reviews": detail["reviews"],
         "disagreement": claim["disagreement"],

@@ -16,8 +16,9 @@ import numpy as np
 
 from claimdesk.settings import Settings
 from claims.decision import calibrated_judge, shipped_model
+from claims.derived import MAX_POOL_PER_SOURCE, POOL_SOURCES, signals_arithmetic
 from claims.judge import Thresholds
-from claims.model import Claim, Verdict
+from claims.model import Claim, Evidence, Verdict
 from sources.lexical import BM25
 from sources.retrieval_text import is_retrievable, retrieval_text
 from sources.retrieve import AnnIndex, rank_candidates
@@ -44,6 +45,33 @@ class StatementIndex:
         ann = AnnIndex.build(vectors) if len(rows) >= ann_min_statements else None
         return cls(rows, vectors, bm25, ann)
 
+    def rows_of_source(self, source_id: str) -> list[int]:
+        """Row indices of one source document's statements (built once, on first use)."""
+        by_source = self.__dict__.get("_by_source")
+        if by_source is None:
+            by_source = {}
+            for j, row in enumerate(self.rows):
+                by_source.setdefault(row.source_id, []).append(j)
+            self.__dict__["_by_source"] = by_source
+        return by_source.get(source_id, [])
+
+    def same_source_pool(self, claim_vector: np.ndarray, candidates: Sequence[int]) -> list[Evidence]:
+        """Statements of the best candidates' source documents, as evidence at their own
+        similarity to the claim: the operands computed evidence may pair (`claims/derived.py`).
+        Bounded: the first `POOL_SOURCES` documents, the `MAX_POOL_PER_SOURCE` closest statements of each."""
+        sources: list[str] = []
+        for j in candidates:
+            sid = self.rows[j].source_id
+            if sid not in sources:
+                sources.append(sid)
+        pool: list[Evidence] = []
+        for sid in sources[:POOL_SOURCES]:
+            idx = np.array(self.rows_of_source(sid))
+            sims = self.vectors[idx] @ claim_vector
+            for k in np.argsort(-sims)[:MAX_POOL_PER_SOURCE]:
+                pool.append(self.rows[int(idx[k])].as_evidence(float(sims[k])))
+        return pool
+
 
 def thresholds(settings: Settings) -> Thresholds:
     """The judge's thresholds from config.yaml's `judge` and `retrieval` sections (one typed object)."""
@@ -61,9 +89,11 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
     model = shipped_model() if t.calibrated_confidence else None
     retrievable = [i for i, c in enumerate(claims) if is_retrievable(c)]
     ranked: dict[int, list[tuple[int, float, float, float]]] = {}
+    claim_vectors: dict[int, np.ndarray] = {}
     if retrievable and index.rows and index.bm25 is not None:
         texts = [retrieval_text(claims[i], claims) for i in retrievable]
         vecs = np.stack([vectors[x] for x in texts])
+        claim_vectors = dict(zip(retrievable, vecs, strict=True))
         for i, cands in zip(retrievable, rank_candidates(vecs, index.vectors, texts, index.bm25, settings.retrieval.top_k,
                                                           settings.retrieval.lexical_weight, ann=index.ann), strict=True):
             ranked[i] = cands
@@ -74,5 +104,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         evidence = [row.as_evidence(hybrid) for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)]
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
-        results.append((calibrated_judge(c, evidence, t, model), stored))
+        pool = (index.same_source_pool(claim_vectors[i], [j for j, _h, _d, _l in cands])
+                if cands and signals_arithmetic(c) else [])
+        results.append((calibrated_judge(c, evidence, t, model, pool), stored))
     return results

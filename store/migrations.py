@@ -272,6 +272,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # Issue #15: computed evidence, the arithmetic behind a verdict decided from two source
+    # figures (claims/derived.py): one row per verdict row that has it.
+    Migration(
+        9,
+        "computed_evidence",
+        """
+        CREATE TABLE computed_evidence (
+            verdict_id            BIGINT PRIMARY KEY,
+            claim_id              VARCHAR NOT NULL,
+            operation             VARCHAR NOT NULL,
+            operand_statement_ids VARCHAR[] NOT NULL,
+            operand_values        DOUBLE[] NOT NULL,
+            result                DOUBLE NOT NULL,
+            result_low            DOUBLE,
+            result_high           DOUBLE,
+            unit                  VARCHAR NOT NULL,
+            expression            VARCHAR NOT NULL,
+            fits                  BOOLEAN NOT NULL
+        );
+        """,
+    ),
 )
 
 
@@ -306,13 +327,17 @@ VIEWS: dict[str, str] = {
             v.statement_id, r.note AS review_note,
             v.rule, v.problem_probability,
             s.page AS evidence_page, s.table_no AS evidence_table_no, s.row_no AS evidence_row_no,
-            s.col_no AS evidence_col_no, s.table_excerpt AS evidence_table
+            s.col_no AS evidence_col_no, s.table_excerpt AS evidence_table,
+            ce.operation AS computed_operation, ce.expression AS computed_expression,
+            ce.operand_statement_ids AS computed_operand_ids, ce.operand_values AS computed_operand_values,
+            ce.result AS computed_result, ce.unit AS computed_unit
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)
         LEFT JOIN latest_review r USING (claim_id)
         LEFT JOIN source_statements s ON s.statement_id = v.statement_id
         LEFT JOIN source_documents d ON d.source_id = s.source_id
+        LEFT JOIN computed_evidence ce ON ce.verdict_id = v.verdict_id
     """,
     # The review queue: what still needs an editor (flagged by the machine, not yet reviewed),
     # in the review desk's order (problems first, then the least sure), as `claimdesk demo` prints it.

@@ -229,6 +229,7 @@ def replace_article(
         if gone:
             con.execute("DELETE FROM matches WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
             con.execute("DELETE FROM verdicts WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
+            con.execute("DELETE FROM computed_evidence WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
         con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
         exists = con.execute("SELECT 1 FROM articles WHERE article_id = ?", [article_id]).fetchone()
         if exists:
@@ -306,7 +307,8 @@ def record_judgements(
             [run_id, _dumps(matches)],
         )
     last = {r[0]: r[1:] for r in con.execute(
-        "SELECT claim_id, verdict, statement_id, round(confidence, 3), judge_version, rule FROM verdicts"
+        "SELECT claim_id, verdict, statement_id, round(confidence, 3), judge_version, rule, ce.expression FROM verdicts"
+        " LEFT JOIN computed_evidence ce USING (verdict_id, claim_id)"
         " WHERE claim_id IN (SELECT unnest(?::VARCHAR[]))"
         " QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1", [ids]).fetchall()}
     new, added = [], []
@@ -316,7 +318,8 @@ def record_judgements(
         prev = last.get(cid)
         rule = verdict.rule or None
         if (prev and prev[0] == verdict.verdict and prev[1] == sid and abs((prev[2] or 0) - round(verdict.confidence, 3)) < 1e-9
-                and prev[3] == judge_version and prev[4] == rule):
+                and prev[3] == judge_version and prev[4] == rule
+                and prev[5] == (verdict.computed.expression if verdict.computed else None)):
             added.append(False)
             continue
         added.append(True)
@@ -335,7 +338,34 @@ def record_judgements(
             f" problem_probability FROM {_json_rows(_VERDICT_TYPES)} ORDER BY ord",
             [run_id, judge_version, _dumps(new)],
         )
+        _record_computed(con, [(cid, v) for (cid, v, _), a in zip(items, added, strict=True) if a and v.computed])
     return added
+
+
+_COMPUTED_TYPES: dict[str, object] = {"claim_id": "VARCHAR", "operation": "VARCHAR", "operand_statement_ids": ["VARCHAR"],
+                                      "operand_values": ["DOUBLE"], "result": "DOUBLE", "result_low": "DOUBLE",
+                                      "result_high": "DOUBLE", "unit": "VARCHAR", "expression": "VARCHAR", "fits": "BOOLEAN"}
+
+
+def _record_computed(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[str, Verdict]]) -> None:
+    """The computed evidence (issue #15) of verdict rows just added, keyed by each claim's newest verdict id."""
+    if not items:
+        return
+    rows = []
+    for cid, v in items:
+        ce = v.computed
+        assert ce is not None
+        rows.append({"claim_id": cid, "operation": ce.operation, "operand_statement_ids": [e.statement_id for e in ce.operands],
+                     "operand_values": list(ce.operand_values), "result": ce.result, "result_low": ce.low,
+                     "result_high": ce.high, "unit": ce.unit, "expression": ce.expression, "fits": ce.fits})
+    con.execute(
+        "INSERT INTO computed_evidence (verdict_id, claim_id, operation, operand_statement_ids, operand_values, result,"
+        " result_low, result_high, unit, expression, fits)"
+        " SELECT (SELECT max(verdict_id) FROM verdicts v WHERE v.claim_id = j.claim_id), claim_id, operation,"
+        " operand_statement_ids, operand_values, result, result_low, result_high, unit, expression, fits"
+        f" FROM {_json_rows(_COMPUTED_TYPES)} j",
+        [_dumps(rows)],
+    )
 
 
 # --- runs -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from claims.extract import extract_claims
 from claims.judge import judge, not_checkable
 from claims.model import VERDICTS, Evidence, FieldComparison
 from claims.rules import (
+    DERIVED_RULES,
     FIELDS,
     RULE_BY_NAME,
     VERDICT_RULES,
@@ -45,6 +46,12 @@ CASES = [
      "went up where the source says down"),
     ("conflicting_figure_same_topic", EARNINGS, "Average weekly earnings rose 7.2% in 2023.",
      "The source gives 7.2% where the claim says 5.1%"),
+    ("points_reported_as_percent", "The unemployment rate has risen by 0.6 per cent since the spring.",
+     "The unemployment rate has risen by 0.6 percentage points since the spring, to 4.4%.",
+     "source's 0.6 is percentage points, the claim says per cent"),
+    ("number_vs_share_change", "The number of high school students using tobacco rose 38% between 2017 and 2018.",
+     "The share of high school students using tobacco rose 38% between 2017 and 2018.",
+     "a change in the share; the claim says the number changed"),
     ("not_a_statistic", "\"I think about 40% of my friends agree,\" she said.", "40% of teens agree.",
      "Not a checkable statistic"),
     ("no_matching_statement", EARNINGS, "The energy index rose 41.6% in 2023.", "No source statement states this figure"),
@@ -65,9 +72,10 @@ def test_each_rule_fires_on_a_realistic_pair_and_names_itself(name, claim_text, 
 
 
 def test_every_rule_has_a_case_a_stable_name_and_a_summary():
-    assert {c[0] for c in CASES} == set(RULE_BY_NAME)
-    assert len(RULE_BY_NAME) == len(VERDICT_RULES)  # names are unique
-    for rule in VERDICT_RULES:
+    # The computed-evidence rules decide over pairs of statements: their cases are tests/test_derived.py.
+    assert {c[0] for c in CASES} | {r.name for r in DERIVED_RULES} == set(RULE_BY_NAME)
+    assert len(RULE_BY_NAME) == len(VERDICT_RULES) + len(DERIVED_RULES)  # names are unique
+    for rule in (*VERDICT_RULES, *DERIVED_RULES):
         assert re.fullmatch(r"[a-z]+(_[a-z]+)+", rule.name), rule.name
         assert rule.verdict in VERDICTS and rule.summary.endswith(".")
     assert {r.verdict for r in VERDICT_RULES} == set(VERDICTS)
