@@ -176,7 +176,7 @@ def test_bad_pages_get_one_message_and_write_nothing(desk: Desk):
     client = _client(desk, "Ed Itor")
     before = _articles(desk.db)
     try:
-        for page, says in (("empty", "no text"), ("binary", "binary"), ("huge", "limit")):
+        for page, says in (("empty", "empty"), ("binary", "binary"), ("huge", "limit")):
             url = f"http://127.0.0.1:{server.server_address[1]}/{page}"
             r = client.post("/check", data={"url": url, "csrf_token": _token(client)}, follow_redirects=False)
             assert r.status_code == 303
