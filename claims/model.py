@@ -84,6 +84,10 @@ class Claim:
     checkable: bool = True
     reason: str = ""  # why a claim is not checkable, in words an editor reads
     in_quote: bool = False
+    # Its place in a series the sentence states (claims/series.py): "main", or the "baseline"
+    # or "change" of the main figure that starts at document offset `related_start`.
+    role: str = "main"
+    related_start: int | None = None
 
     @property
     def value(self) -> float | None:

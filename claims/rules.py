@@ -24,6 +24,7 @@ from functools import cache
 from claims import comparisons as cmp
 from claims.lexicon import load_table
 from claims.model import Claim, Evidence, FieldComparison
+from claims.scope import scope_difference
 from claims.thresholds import Thresholds
 
 # --- field comparisons ----------------------------------------------------------------
@@ -231,6 +232,18 @@ def _field_conflict(field: str) -> Callable[[Comparisons], bool]:
     return lambda comps: _agrees(comps, field) is False
 
 
+def _narrower_scope(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    """The same figure, but the source counted a narrower group or place (claims/scope.py)."""
+    return (bool(_agrees(comps, "value")) and not _measure_conflict(comps) and _agrees(comps, "direction") is not False
+            and _similar(ev, t.misrepresented_similarity) and _same_figure(c, ev, t)
+            and scope_difference(c, _finding(ev)) is not None)
+
+
+def _explain_scope(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    why = scope_difference(c, _finding(ev))
+    return f"The figure {comps[0].claim} is in the source, but {why} \u2014 {_source(ev)}."
+
+
 _MISREPRESENTED_CONFIDENCE = _scaled(lambda t: t.misrepresented_similarity)
 _CONTRADICTED_CONFIDENCE = _scaled(lambda t: t.contradicted_similarity)
 _SUPPORTED_CONFIDENCE = _scaled(lambda t: t.supported_similarity)
@@ -252,6 +265,9 @@ CANDIDATE_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("same_figure_other_attribution", "misrepresented",
                 "The source gives the same figure, but the claim credits it to someone else.",
                 _changed(_field_conflict("attribution")), _explain_changed, _MISREPRESENTED_CONFIDENCE),
+    VerdictRule("same_figure_narrower_scope", "misrepresented",
+                "The source gives the same figure, but counts a narrower group or place than the claim says.",
+                _narrower_scope, _explain_scope, _MISREPRESENTED_CONFIDENCE),
     VerdictRule("compatible_figure", "supported",
                 "The source states a figure the claim's wording allows, and nothing else disagrees.",
                 _compatible_figure, _explain_supported, _SUPPORTED_CONFIDENCE),

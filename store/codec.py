@@ -43,7 +43,7 @@ CLAIM_TYPES: dict[str, str] = {
     "sentence": "VARCHAR", "sentence_start": "INTEGER", "sentence_end": "INTEGER", "claim_text": "VARCHAR",
     "start_char": "INTEGER", "end_char": "INTEGER", "claim_type": "VARCHAR", "checkworthiness": "DOUBLE",
     "checkable": "BOOLEAN", "not_checkable_reason": "VARCHAR", "in_quote": "BOOLEAN",
-    **QUANTITY_TYPES, **ROLE_TYPES,
+    **QUANTITY_TYPES, **ROLE_TYPES, "role": "VARCHAR", "related_start": "INTEGER",
 }
 # `source_statements`, likewise. A statement keeps what the judge compares: the finding's
 # span and sentence, its quantity and roles (a source's findings are all checkable).
@@ -123,6 +123,7 @@ def claim_to_row(c: Claim) -> dict[str, Any]:
         "claim_text": c.text, "start_char": c.start, "end_char": c.end, "claim_type": c.claim_type,
         "checkworthiness": c.checkworthiness, "checkable": c.checkable, "not_checkable_reason": c.reason or None,
         "in_quote": c.in_quote, **quantity_to_row(c.quantity), **_roles_to_row(c),
+        "role": c.role, "related_start": c.related_start,
     }
 
 
@@ -135,6 +136,7 @@ def claim_from_row(row: Row) -> Claim:
         quantity=quantity_from_row(row, (start, end)), **_roles_from_row(row),
         claim_type=row["claim_type"], checkworthiness=row["checkworthiness"] or 0.0, checkable=bool(row["checkable"]),
         reason=row["not_checkable_reason"] or "", in_quote=bool(row.get("in_quote")),
+        role=row.get("role") or "main", related_start=row.get("related_start"),
     )
 
 
