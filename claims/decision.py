@@ -229,8 +229,8 @@ def calibrated_judge(claim: Claim, candidates: list[Evidence], t: Thresholds,
                      model: DecisionModel | None) -> Verdict:
     """The rules' verdict; with a model, its calibrated confidence and problem probability."""
     verdict = judge(claim, candidates, t)
-    if model is None or verdict.verdict == "not_checkable":
-        return verdict
+    if model is None or verdict.verdict == "not_checkable" or claim.quantity is None:
+        return verdict  # a direction without a figure (claims/direction_only.py): no figure features
     loose = relaxed(t)
     opts = options(claim, candidates, verdict, lambda c, e: judge(c, e, loose))
     return calibrate(claim, opts, model)

@@ -25,6 +25,7 @@ from claims.attribution import ANAPHORA as _ANAPHORA
 from claims.attribution import GENERIC_SOURCE as _GENERIC_SOURCE
 from claims.attribution import attribution as _attribution
 from claims.attribution import attribution_aliases
+from claims.direction_only import direction_claim
 from claims.lexicon import alternation, load_list, load_words
 from claims.measures import _BASELINE_CLAUSE, _DOWN, _TAIL, _UP, is_baseline_clause, measure_of
 from claims.measures import direction as word_direction
@@ -113,6 +114,8 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
                      attribution: str | None, inherited_period: str | None, context: DocContext) -> list[Claim]:
     """The claims of one sentence, one per figure that is a statistic."""
     quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
+    if not quantities:
+        return _direction_claims(sent, attribution, inherited_period, context)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # The sentence's year stands for all its figures only if it is not a baseline's
@@ -160,6 +163,29 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             checkable=checkable, reason=reason, in_quote=in_quote,
         ))
     return link_series(claims)
+
+
+def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
+                      context: DocContext) -> list[Claim]:
+    """A figureless sentence that says a series moved ("a steady increase since 2005") is one
+    claim with a direction and no quantity (claims/direction_only.py); quotes and personal
+    accounts are not."""
+    if sent.in_quote or find_quantities(sent.text) or _personal_reason(sent.text):
+        return []
+    found = direction_claim(sent.text)
+    if found is None:
+        return []
+    direction, _, _ = found
+    text = sent.text.strip()
+    lead = sent.text.index(text) if text else 0
+    years = own_years(sent.text)
+    return [Claim(
+        text=text, start=sent.start + lead, end=sent.start + lead + len(text), sentence=sent.text,
+        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure="change", direction=direction,
+        subject=sent.subject, population=context.population or "",
+        period=years[0] if len(years) == 1 else (None if is_relative(sent.text) else inherited_period),
+        attribution=attribution, claim_type="quantity", checkable=True,
+    )]
 
 
 # "(46%)" right after an approximation: the exact figure behind "nearly half".

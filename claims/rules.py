@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from claims import comparisons as cmp
+from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
 from claims.model import Claim, Evidence, FieldComparison
 from claims.scope import scope_difference
@@ -305,8 +306,39 @@ NO_MATCHING_STATEMENT = VerdictRule(
     "No candidate statement supports, misrepresents or contradicts the figure.",
     lambda c, ev, comps, t: True, _explain_unverifiable, _no_candidate_confidence)
 
+# A direction without a figure ("a slight uptick", "a steady increase since 2005",
+# claims/direction_only.py): judged only against a statement of the same series' direction.
+def series_direction_agrees(f: Claim, c: Claim) -> bool:
+    return finding_direction(f) == c.direction
+
+
+def _explain_direction_only(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    f = _finding(ev)
+    if series_direction_agrees(f, c):
+        return f"The source states the same direction: it {said(f)} \u2014 {_source(ev)}."
+    return f"The claim says it went {c.direction} without a figure, but the source says it {said(f)} \u2014 {_source(ev)}."
+
+
+DIRECTION_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("direction_same_series", "supported",
+                "A claim of direction without a figure; a source states the same direction for the same series.",
+                lambda c, ev, comps, t: c.quantity is None and series_direction(c, ev, t) is True,
+                _explain_direction_only, _CONTRADICTED_CONFIDENCE),
+    VerdictRule("direction_other_than_source", "contradicted",
+                "A claim of direction without a figure; a source says the same series moved otherwise or did not change.",
+                lambda c, ev, comps, t: c.quantity is None and series_direction(c, ev, t) is False,
+                _explain_direction_only, _CONTRADICTED_CONFIDENCE),
+)
+DIRECTION_NOT_STATED = VerdictRule(
+    "direction_not_stated", "not_checkable",
+    "A claim of direction without a figure, and no source states the direction of that series.",
+    lambda c, ev, comps, t: True,
+    lambda c, ev, comps: "Not a checkable statistic: a direction without a figure, and no source states which way this series moved.",
+    lambda ev, t: 0.9)
+
 # Every rule in the order judge() tries them.
-VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, NO_MATCHING_STATEMENT)
+VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
+                                          NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 # Among candidate statements, the verdict preferred when several apply (then the most similar).
 VERDICT_PREFERENCE = ("supported", "misrepresented", "contradicted")

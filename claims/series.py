@@ -107,5 +107,7 @@ def link_series(claims: list[Claim]) -> list[Claim]:
         offset = year_offset(c.text) if roles[k] == "baseline" else None
         if offset is not None and main.period and main.period.isdigit():
             period = str(int(main.period) - offset)  # "the year before" a 2023 figure: 2022
-        out[k] = replace(c, role=roles[k], related_start=main.start, period=period)
+        # A baseline counts the same group as its main figure ("83% of households ..., up from 60%").
+        population = c.population or (main.population if roles[k] == "baseline" else "")
+        out[k] = replace(c, role=roles[k], related_start=main.start, period=period, population=population)
     return out
