@@ -54,6 +54,6 @@ def scope_difference(c: Claim, f: Claim) -> str | None:
             return (f"the source counts only '{f.population}' where the claim says '{c.population}'"
                     f" (the source's qualifier '{' '.join(sorted(extra))}' narrows who is counted)")
     cg, fg = geo_codes(c.population) | geo_codes(c.text), geo_codes(f.population) | geo_codes(f.text)
-    if cg and "WORLD" in fg and "WORLD" not in cg and fg - {"WORLD"} <= cg:
+    if cg and fg == {"WORLD"} and "WORLD" not in cg:  # the source names the world and no narrower place
         return f"the source's figure is worldwide where the claim places it in {', '.join(sorted(cg))}"
     return None

@@ -136,3 +136,34 @@ def test_a_direction_no_source_states_is_not_checkable(nlp):
 def test_a_direction_claim_survives_the_codec(nlp):
     (c,) = extract_claims("Teen vaping saw a slight uptick in 2023.", nlp)
     assert codec.claim_from_row(codec.claim_to_row(c)) == dataclasses.replace(c)
+
+
+# --- the editor sees a series together ------------------------------------------------------
+
+def test_the_claim_page_links_a_baseline_and_its_main_figure_both_ways(tmp_path):
+    from bs4 import BeautifulSoup
+    from fastapi.testclient import TestClient
+
+    from review.app import create_app
+    from store.db import connect
+    from tests.review_fixtures import add_accounts, build_db, sign_in
+
+    db = build_db(tmp_path / "series.duckdb")
+    add_accounts(db)
+    con = connect(db)
+    try:  # "Three-quarters of surgeons ..." made the baseline of "a 58% increase ..." for the test
+        con.execute("UPDATE claims SET role = 'baseline', related_claim_id = 'cos-bookings' WHERE claim_id = 'cos-under30'")
+    finally:
+        con.close()
+    client = TestClient(create_app(str(db), csrf_secret="test-secret"))
+    assert sign_in(client).status_code == 303
+    base = BeautifulSoup(client.get("/claims/cos-under30").text, "html.parser").select_one("section.series")
+    assert base is not None and "baseline of" in base.get_text()
+    assert base.select_one("a")["href"] == "/claims/cos-bookings"
+    main = BeautifulSoup(client.get("/claims/cos-bookings").text, "html.parser").select_one("section.series")
+    assert main is not None and main.get_text().strip().startswith("Same series") and "Baseline:" in main.get_text()
+    assert main.select_one("a")["href"] == "/claims/cos-under30"
+    twin = client.get("/claims/cos-bookings.json").json()
+    assert [(s["relation"], s["claim_id"]) for s in twin["series"]] == [("baseline", "cos-under30")]
+    # A claim of no series shows no such section.
+    assert BeautifulSoup(client.get("/claims/cos-social").text, "html.parser").select_one("section.series") is None
