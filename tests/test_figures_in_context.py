@@ -97,14 +97,18 @@ def test_a_wrong_baseline_is_caught_while_its_main_figure_is_right(nlp):
 
 # --- 4. scope ----------------------------------------------------------------------------
 
-def test_a_qualifier_the_source_has_and_the_claim_drops_narrows_scope(nlp):
-    c = _claims("In 2022, 58% of plastic surgeons reported an increase in bookings.", nlp)[0]
-    v = judge(c, [_evidence("In 2022, 58% of facial plastic surgeons reported an increase in bookings.", nlp)])
+def test_a_qualifier_the_claim_adds_narrows_scope(nlp):
+    c = _claims("In 2022, 58% of facial plastic surgeons reported an increase in bookings.", nlp)[0]
+    v = judge(c, [_evidence("In 2022, 58% of plastic surgeons reported an increase in bookings.", nlp)])
     assert (v.verdict, v.rule) == ("misrepresented", "same_figure_narrower_scope"), v.explanation
     assert "facial" in v.explanation
     # The same group in the same words is supported; filler ("surveyed") narrows nothing.
-    same = judge(c, [_evidence("In 2022, 58% of plastic surgeons surveyed reported an increase in bookings.", nlp)])
+    same = judge(c, [_evidence("In 2022, 58% of facial plastic surgeons surveyed reported an increase in bookings.", nlp)])
     assert same.verdict == "supported", same.explanation
+    # "all plastic surgeons" for the facial ones: the population field's own rule.
+    wide = _claims("In 2022, 58% of all plastic surgeons reported an increase in bookings.", nlp)[0]
+    v = judge(wide, [_evidence("In 2022, 58% of facial plastic surgeons reported an increase in bookings.", nlp)])
+    assert v.verdict == "misrepresented", v.explanation
 
 
 def test_a_country_figure_is_not_a_worldwide_one(nlp):
