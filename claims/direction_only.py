@@ -57,15 +57,19 @@ def series_direction(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool |
     """Whether a statement states the same direction for the claim's series (True), another one
     (False: the opposite, or no significant change), or does not state the series' direction (None).
 
-    Same series: similar enough to contradict, the same topic, and a period that fits.
+    Same series: similar enough to contradict, a period that fits, and the same topic in the
+    finding's own clause (a source sentence often holds several series moving different ways,
+    and with no figure to compare, the clause is all that ties the claim to one of them).
     """
-    from claims.comparisons import compare_period, topic_overlap  # comparisons imports the extractor
+    from claims.comparisons import _stems, compare_period  # comparisons imports the extractor
 
     f = ev.finding if ev else None
     if ev is None or f is None or ev.similarity < t.contradicted_similarity:
         return None
     fdir = finding_direction(f)
-    if fdir is None or compare_period(claim, f) is False or topic_overlap(claim, f) < t.contradiction_topic_overlap:
+    mine = _stems(claim.text)
+    overlap = len(mine & _stems(f.text + " " + (f.population or "") + " " + (f.subject or ""))) / len(mine) if mine else 0.0
+    if fdir is None or compare_period(claim, f) is False or overlap < max(t.contradiction_topic_overlap, 0.5):
         return None
     return fdir == claim.direction
 
