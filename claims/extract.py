@@ -149,8 +149,9 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         # A quote's speaker is often named in the sentence before or after it.
         around = " ".join(x.text for x in sentences[max(0, i - 1): i + 2]) if in_quote else sent.text
         checkable, reason = _checkable(sent, q, in_quote, around)
-        # "Nearly half of teens (46%)": one claim, judged on the exact figure in brackets.
-        judged_q = exact.get(k, q)
+        # "Nearly half of teens (46%)": one claim. Its value is the exact figure in brackets;
+        # its interval stays the approximation's, which the writer also committed to.
+        judged_q = replace(q, value=exact[k].value) if k in exact and q.low <= exact[k].value <= q.high else exact.get(k, q)
         doc_q = replace(judged_q, start=sent.start + judged_q.start, end=sent.start + judged_q.end)
         clause_text = _unfragment(clause)
         lead = clause.index(clause_text) if clause_text else 0
@@ -195,7 +196,7 @@ _BRACKET_CLOSE = re.compile(r"^\s*\)")
 
 def _bracketed_exact(sentence: str, qs: list[Quantity]) -> tuple[list[Quantity], dict[int, Quantity], str]:
     """Fold "nearly four in ten adults (38%)" into one figure: the approximation keeps its place
-    (and so its clause, measure and population); the bracketed exact figure is the one judged.
+    (and so its clause, measure and population); the bracketed exact figure gives its value.
 
     Returns the figures left, the exact figure by the index of the one it restates, and the
     sentence with those brackets blanked (same length), so no clause breaks inside them.

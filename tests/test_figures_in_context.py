@@ -55,7 +55,7 @@ def test_a_change_is_linked_to_the_level_it_changed(nlp):
 
 def test_an_approximation_with_its_exact_figure_in_brackets_is_one_claim(nlp):
     (c,) = _claims("Nearly half of teens (46%) say they are online almost constantly.", nlp)
-    assert c.quantity.text == "46%" and c.text.startswith("Nearly half of teens (46%)")
+    assert c.quantity.value == 46 and c.text.startswith("Nearly half of teens (46%)")
     assert (c.measure, c.population) == ("share", "teens")
     (c,) = _claims("In 2019, nearly four in ten adults (38%) had obesity.", nlp)
     assert c.quantity.value == 38 and "(38%) had obesity" in c.text
