@@ -14,7 +14,7 @@ import re
 from claims.lexicon import load_words
 from claims.model import Claim
 from claims.places import _PLACE_RES, geo_codes, is_place_word
-from claims.populations import _HEAD_CUT, _POPULATION_MODIFIERS, population_head, singular
+from claims.populations import _HEAD_CUT, _POPULATION_MODIFIERS, is_generic_head, population_head, singular
 
 # Words in front of a head noun that qualify nothing ("the", "all", "those", "surveyed").
 _NOT_QUALIFIERS = frozenset({"the", "all", "those", "these", "of", "and", "or", "a", "an", "some", "many", "most",
@@ -54,7 +54,9 @@ def scope_difference(c: Claim, f: Claim) -> str | None:
     field's rule, `compare_population`).
     """
     ch, fh = population_head(c.population), population_head(f.population)
-    if ch is not None and ch == fh:
+    # A generic head ("members", "respondents") is "the people asked": its words name the
+    # asking body ("academy members"), not a narrower group.
+    if ch is not None and ch == fh and not is_generic_head(ch):
         extra = qualifiers(c.population) - qualifiers(f.population)
         if extra and qualifiers(f.population) <= qualifiers(c.population):
             return (f"the source's figure is for '{f.population}', not only '{c.population}'"
