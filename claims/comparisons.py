@@ -205,7 +205,8 @@ def topic_overlap(c: Claim, f: Claim) -> float:
     5.1%" is not contradicted by "the energy index rose 41.6%", however close the
     embeddings are. Words that say nothing about the topic are claims/lexicon/topic_stopwords.txt.
     """
-    mine = _stems(c.text)
+    # A baseline's clause ("up from 60% the year before") names no topic: its sentence does.
+    mine = _stems(c.sentence if c.role == "baseline" else c.text)
     if not mine:
         return 1.0
     return len(mine & _stems(f.sentence + " " + (f.population or ""))) / len(mine)

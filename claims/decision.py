@@ -233,6 +233,8 @@ def calibrated_judge(claim: Claim, candidates: list[Evidence], t: Thresholds,
     from claims.derived import reconsider, unique_pool
 
     verdict = judge(claim, candidates, t)
+    if claim.quantity is None:
+        return verdict  # a direction without a figure (claims/direction_only.py): no figure features
     if model is not None and verdict.verdict != "not_checkable":
         loose = relaxed(t)
         opts = options(claim, candidates, verdict, lambda c, e: judge(c, e, loose))

@@ -18,6 +18,13 @@ class GoldClaim:
     quote: str
     verdict: str
     note: str = ""
+    # The error classes the claim belongs to (issue #15: baseline, derived, points_vs_percent,
+    # scope, direction_only), so `claimdesk eval` can report each class's hits and misses.
+    classes: tuple[str, ...] = ()
+
+
+# The classes a gold line may name, in the order the per-class table lists them.
+GOLD_CLASSES = ("baseline", "derived", "points_vs_percent", "scope", "direction_only")
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,22 @@ class SystemClaim:
     start: int
     end: int
     verdict: str
+
+
+@dataclass
+class ClassScore:
+    """One error class's figures: a class can be found but judged wrongly, or judged
+    wrongly but still flagged (a problem caught under another problem verdict)."""
+
+    gold: int = 0
+    found: int = 0
+    exact: int = 0
+    problems: int = 0  # gold claims of the class with a problem verdict
+    caught: int = 0  # of those, flagged with any problem verdict
+
+    def figures(self) -> dict[str, int]:
+        return {"gold": self.gold, "found": self.found, "exact": self.exact, "problems": self.problems,
+                "caught": self.caught}
 
 
 @dataclass
@@ -47,6 +70,8 @@ class EvalReport:
     extra_flags_outside_gold: int = 0
     misses: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    # Per gold class (GoldClaim.classes): its own counts of the same figures.
+    by_class: dict[str, ClassScore] = field(default_factory=dict)
 
     @property
     def recall(self) -> float:
@@ -77,8 +102,11 @@ def load_gold(path: Path) -> list[GoldClaim]:
             continue
         try:
             d = json.loads(line)
-            out.append(GoldClaim(d["article"], d["quote"], d["verdict"], d.get("note", "")))
-        except (json.JSONDecodeError, KeyError) as exc:
+            classes = d.get("classes") or ()
+            if isinstance(classes, str) or not all(isinstance(c, str) for c in classes):
+                raise ValueError(f"classes must be a list of names, not {classes!r}")
+            out.append(GoldClaim(d["article"], d["quote"], d["verdict"], d.get("note", ""), tuple(classes)))
+        except (json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: bad gold line ({exc})") from None
     return out
 
@@ -145,6 +173,7 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
         rep.flag_right += (pred_problem == gold_problem) and predicted is not None
         rep.errors_caught += gold_problem and pred_problem
         rep.false_alarms += g.verdict == "supported" and pred_problem
+        _count_classes(rep, g, predicted)
         if predicted != g.verdict:
             got = predicted or "(not found)"
             rep.misses.append(f"{g.article}: expected {g.verdict}, got {got}: {g.quote!r}")
@@ -154,3 +183,27 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
             rep.extra_flags_outside_gold += not any(_overlap(q, (c.start, c.end)) for q in quote_spans.get(c.article, []))
             rep.extra.append(f"{c.article}: {c.verdict}: {c.text!r}")
     return rep
+
+
+def _count_classes(rep: EvalReport, g: GoldClaim, predicted: str | None) -> None:
+    """Add one gold claim's outcome to the score of each class it belongs to."""
+    for name in g.classes:
+        cs = rep.by_class.setdefault(name, ClassScore())
+        cs.gold += 1
+        cs.found += predicted is not None
+        cs.exact += predicted == g.verdict
+        if g.verdict in PROBLEM_VERDICTS:
+            cs.problems += 1
+            cs.caught += predicted in PROBLEM_VERDICTS
+
+
+def class_table(rep: EvalReport) -> list[str]:
+    """The per-class lines `claimdesk eval` prints (none when no gold line names a class)."""
+    if not rep.by_class:
+        return []
+    names = [c for c in GOLD_CLASSES if c in rep.by_class] + sorted(set(rep.by_class) - set(GOLD_CLASSES))
+    lines = [f"{'class':<18} {'gold':>5} {'found':>6} {'exact':>6} {'caught':>8}"]
+    for name in names:
+        cs = rep.by_class[name]
+        lines.append(f"{name:<18} {cs.gold:>5} {cs.found:>6} {cs.exact:>6} {cs.caught:>4}/{cs.problems:<3}")
+    return lines

@@ -25,6 +25,7 @@ from claims.attribution import ANAPHORA as _ANAPHORA
 from claims.attribution import GENERIC_SOURCE as _GENERIC_SOURCE
 from claims.attribution import attribution as _attribution
 from claims.attribution import attribution_aliases
+from claims.direction_only import direction_claim
 from claims.lexicon import alternation, load_list, load_words
 from claims.measures import _BASELINE_CLAUSE, _DOWN, _TAIL, _UP, is_baseline_clause, measure_of
 from claims.measures import direction as word_direction
@@ -41,6 +42,7 @@ from claims.populations import (
 )
 from claims.quantities import find_quantities
 from claims.sentences import Sentence, inside, load_nlp, quoted_spans, segment, segment_many
+from claims.series import link_series
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -112,7 +114,10 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
                      attribution: str | None, inherited_period: str | None, context: DocContext) -> list[Claim]:
     """The claims of one sentence, one per figure that is a statistic."""
     quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
-    spans = _clause_spans(sent.text, quantities, extend=not sent.in_quote)
+    if not quantities:
+        return _direction_claims(sent, attribution, inherited_period, context)
+    quantities, exact, masked = _bracketed_exact(sent.text, quantities)
+    spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # The sentence's year stands for all its figures only if it is not a baseline's
     # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
     sent_years = main_years(sent.text)
@@ -144,8 +149,11 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         # A quote's speaker is often named in the sentence before or after it.
         around = " ".join(x.text for x in sentences[max(0, i - 1): i + 2]) if in_quote else sent.text
         checkable, reason = _checkable(sent, q, in_quote, around)
-        doc_q = replace(q, start=sent.start + q.start, end=sent.start + q.end)
-        clause_text = clause.strip().lstrip(",;:—–- ").strip()
+        # "Nearly half of teens (46%)": one claim. Its value is the exact figure in brackets;
+        # its interval stays the approximation's, which the writer also committed to.
+        judged_q = replace(q, value=exact[k].value) if k in exact and q.low <= exact[k].value <= q.high else exact.get(k, q)
+        doc_q = replace(judged_q, start=sent.start + judged_q.start, end=sent.start + judged_q.end)
+        clause_text = _unfragment(clause)
         lead = clause.index(clause_text) if clause_text else 0
         claims.append(Claim(
             text=clause_text, start=sent.start + a + lead, end=sent.start + a + lead + len(clause_text),
@@ -155,7 +163,73 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             claim_type="quantity" if checkable else ("personal_experience" if in_quote else "other"),
             checkable=checkable, reason=reason, in_quote=in_quote,
         ))
-    return claims
+    return link_series(claims)
+
+
+def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
+                      context: DocContext) -> list[Claim]:
+    """A figureless sentence that says a series moved ("a steady increase since 2005") is one
+    claim with a direction and no quantity (claims/direction_only.py); quotes and personal
+    accounts are not."""
+    if sent.in_quote or find_quantities(sent.text) or _personal_reason(sent.text):
+        return []
+    found = direction_claim(sent.text)
+    if found is None:
+        return []
+    direction, _, _ = found
+    text = sent.text.strip()
+    lead = sent.text.index(text) if text else 0
+    years = own_years(sent.text)
+    return [Claim(
+        text=text, start=sent.start + lead, end=sent.start + lead + len(text), sentence=sent.text,
+        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure="change", direction=direction,
+        subject=sent.subject, population=context.population or "",
+        period=years[0] if len(years) == 1 else (None if is_relative(sent.text) else inherited_period),
+        attribution=attribution, claim_type="quantity", checkable=True,
+    )]
+
+
+# "(46%)" right after an approximation: the exact figure behind "nearly half".
+_BRACKET_OPEN = re.compile(r"^[^(),;:.]{0,40}\($")
+_BRACKET_CLOSE = re.compile(r"^\s*\)")
+
+
+def _bracketed_exact(sentence: str, qs: list[Quantity]) -> tuple[list[Quantity], dict[int, Quantity], str]:
+    """Fold "nearly four in ten adults (38%)" into one figure: the approximation keeps its place
+    (and so its clause, measure and population); the bracketed exact figure gives its value.
+
+    Returns the figures left, the exact figure by the index of the one it restates, and the
+    sentence with those brackets blanked (same length), so no clause breaks inside them.
+    """
+    kept: list[Quantity] = []
+    exact: dict[int, Quantity] = {}
+    masked = sentence
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        nxt = qs[i + 1] if i + 1 < len(qs) else None
+        if (nxt is not None and q.unit in ("percent", "count") and nxt.unit == q.unit and (q.hedge or q.kind in ("fraction", "word"))
+                and _BRACKET_OPEN.match(sentence[q.end:nxt.start]) and _BRACKET_CLOSE.match(sentence[nxt.end:])):
+            close = nxt.end + sentence[nxt.end:].index(")") + 1
+            open_ = q.end + sentence[q.end:nxt.start].index("(")
+            masked = masked[:open_] + " " * (close - open_) + masked[close:]
+            exact[len(kept)] = nxt
+            kept.append(q)
+            i += 2
+            continue
+        kept.append(q)
+        i += 1
+    return kept, exact, masked
+
+
+def _unfragment(clause: str) -> str:
+    """A clause without the punctuation a list of figures leaves at its edges ("(56%", "), 30%")."""
+    text = clause.strip().lstrip(",;:—–-) ").strip()
+    if text.startswith("(") and ")" not in text:
+        text = text[1:].lstrip()
+    if text.endswith("(") or (text.count("(") > text.count(")") and text.rstrip(".").endswith(tuple("0123456789%"))):
+        text = text.rstrip("( ")
+    return text
 
 
 _DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
@@ -259,7 +333,7 @@ _LEADING_ATTRIBUTION = re.compile(r"^\s*(?:but|and|yet|still|so),?\s*", re.I)
 
 def _connective_cut(sentence: str, a: int, b: int) -> int:
     between = sentence[a:b]
-    cuts = list(re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?)\s", between))
+    cuts = list(re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?|to|from)\s", between))
     if cuts:
         return a + cuts[-1].start()
     mid = len(between) // 2

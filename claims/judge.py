@@ -26,9 +26,11 @@ from claims.comparisons import (
     values_match,
     values_same_figure,
 )
-from claims.model import Claim, Evidence, Verdict
+from claims.model import Claim, Evidence, FieldComparison, Verdict
 from claims.rules import (
     CANDIDATE_RULES,
+    DIRECTION_NOT_STATED,
+    DIRECTION_RULES,
     NO_MATCHING_STATEMENT,
     NOT_A_STATISTIC,
     VERDICT_PREFERENCE,
@@ -72,6 +74,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     Each candidate above the similarity floor gets the first rule that applies to it;
     the preferred verdict wins, from its most similar statement (the first on a tie).
     """
+    if claim.quantity is None and claim.checkable and claim.direction:
+        return _judge_direction_only(claim, candidates, t)
     if NOT_A_STATISTIC.applies(claim, None, (), t):
         return not_checkable(claim)
     decided: dict[str, list[tuple[VerdictRule, Evidence, Comparisons]]] = {v: [] for v in VERDICT_PREFERENCE}
@@ -89,3 +93,18 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
             return _decide(rule, claim, ev, comps, t)
     best = max(candidates, key=lambda e: e.similarity, default=None)
     return _decide(NO_MATCHING_STATEMENT, claim, best, (), t)
+
+
+def _judge_direction_only(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
+    """A direction without a figure: supported or contradicted by the most similar statement of
+    the same series' direction (supported preferred), else not a checkable statistic."""
+    for rule in DIRECTION_RULES:
+        fits = [ev for ev in candidates if rule.applies(claim, ev, (), t)]
+        if fits:
+            ev = max(fits, key=lambda e: e.similarity)
+            f = ev.finding
+            assert f is not None
+            comps = (FieldComparison("direction", claim.direction or "", f.direction or "flat",
+                                     rule.verdict == "supported"),)
+            return _decide(rule, claim, ev, comps, t)
+    return _decide(DIRECTION_NOT_STATED, claim, None, (), t)

@@ -94,6 +94,10 @@ class Claim:
     def compared_period(self) -> str | None:
         """The period the judge compares: the resolved relative time, else the stated year(s)."""
         return self.period_resolved or self.period
+    # Its place in a series the sentence states (claims/series.py): "main", or the "baseline"
+    # or "change" of the main figure that starts at document offset `related_start`.
+    role: str = "main"
+    related_start: int | None = None
 
     @property
     def value(self) -> float | None:

@@ -495,8 +495,11 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     """
     a, b = m.group("num"), m.group("num2")
     sep = m.group("rangesep").strip().lower()
-    if _YEAR_RE.match(a) and (_YEAR_RE.match(b) or re.fullmatch(r"\d{2}", b)):
-        return "drop"  # "2012–13", "2019-2022", "2019 to 2022": periods
+    percent_after = bool(m.group("pct") or m.group("pts"))
+    if _YEAR_RE.match(a) and (_YEAR_RE.match(b) or (re.fullmatch(r"\d{2}", b) and not percent_after)):
+        return "drop"  # "2012–13", "2019-2022", "2019 to 2022": periods ("in 2004 to 41 percent" is not)
+    if _YEAR_RE.match(a) and percent_after and sep == "to":
+        return "single"  # "from 2004 to 41 percent": a year, then a figure
     va, vb = parse_number(a), parse_number(b)
     if va is None or vb is None:
         return "drop"

@@ -23,8 +23,10 @@ from functools import cache
 
 from claims import comparisons as cmp
 from claims import measure_shift
+from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
 from claims.model import Claim, Evidence, FieldComparison
+from claims.scope import scope_difference
 from claims.thresholds import Thresholds
 
 # --- field comparisons ----------------------------------------------------------------
@@ -232,6 +234,18 @@ def _field_conflict(field: str) -> Callable[[Comparisons], bool]:
     return lambda comps: _agrees(comps, field) is False
 
 
+def _narrower_scope(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    """The same figure, but the source counted a narrower group or place (claims/scope.py)."""
+    return (bool(_agrees(comps, "value")) and not _measure_conflict(comps) and _agrees(comps, "direction") is not False
+            and _similar(ev, t.misrepresented_similarity) and _same_figure(c, ev, t)
+            and scope_difference(c, _finding(ev)) is not None)
+
+
+def _explain_scope(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    why = scope_difference(c, _finding(ev))
+    return f"The figure {comps[0].claim} is in the source, but {why} \u2014 {_source(ev)}."
+
+
 _MISREPRESENTED_CONFIDENCE = _scaled(lambda t: t.misrepresented_similarity)
 _CONTRADICTED_CONFIDENCE = _scaled(lambda t: t.contradicted_similarity)
 _SUPPORTED_CONFIDENCE = _scaled(lambda t: t.supported_similarity)
@@ -260,6 +274,9 @@ CANDIDATE_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("number_vs_share_change", "misrepresented",
                 "The source's change is of a share and the claim gives it as a change of a number (or back).",
                 measure_shift.number_vs_share, measure_shift.explain_number_vs_share, _MISREPRESENTED_CONFIDENCE),
+    VerdictRule("same_figure_narrower_scope", "misrepresented",
+                "The source gives the same figure, but counts a narrower group or place than the claim says.",
+                _narrower_scope, _explain_scope, _MISREPRESENTED_CONFIDENCE),
     VerdictRule("compatible_figure", "supported",
                 "The source states a figure the claim's wording allows, and nothing else disagrees.",
                 _compatible_figure, _explain_supported, _SUPPORTED_CONFIDENCE),
@@ -321,9 +338,39 @@ DERIVED_RULES: tuple[VerdictRule, ...] = (
                 _decided_over_pairs, _explain_pairs, _CONTRADICTED_CONFIDENCE),
 )
 DERIVED_RULE_BY_NAME = {r.name: r for r in DERIVED_RULES}
+# A direction without a figure ("a slight uptick", "a steady increase since 2005",
+# claims/direction_only.py): judged only against a statement of the same series' direction.
+def series_direction_agrees(f: Claim, c: Claim) -> bool:
+    return finding_direction(f) == c.direction
+
+
+def _explain_direction_only(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    f = _finding(ev)
+    if series_direction_agrees(f, c):
+        return f"The source states the same direction: it {said(f)} \u2014 {_source(ev)}."
+    return f"The claim says it went {c.direction} without a figure, but the source says it {said(f)} \u2014 {_source(ev)}."
+
+
+DIRECTION_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("direction_same_series", "supported",
+                "A claim of direction without a figure; a source states the same direction for the same series.",
+                lambda c, ev, comps, t: c.quantity is None and series_direction(c, ev, t) is True,
+                _explain_direction_only, _CONTRADICTED_CONFIDENCE),
+    VerdictRule("direction_other_than_source", "contradicted",
+                "A claim of direction without a figure; a source says the same series moved otherwise or did not change.",
+                lambda c, ev, comps, t: c.quantity is None and series_direction(c, ev, t) is False,
+                _explain_direction_only, _CONTRADICTED_CONFIDENCE),
+)
+DIRECTION_NOT_STATED = VerdictRule(
+    "direction_not_stated", "not_checkable",
+    "A claim of direction without a figure, and no source states the direction of that series.",
+    lambda c, ev, comps, t: True,
+    lambda c, ev, comps: "Not a checkable statistic: a direction without a figure, and no source states which way this series moved.",
+    lambda ev, t: 0.9)
 
 # Every rule in the order judge() tries them.
-VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, NO_MATCHING_STATEMENT)
+VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
+                                          NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
 # Among candidate statements, the verdict preferred when several apply (then the most similar).

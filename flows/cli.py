@@ -171,7 +171,7 @@ def _eval_arguments(ev: argparse.ArgumentParser) -> None:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from claims.evaluation import SystemClaim, load_gold, score
+    from claims.evaluation import SystemClaim, class_table, load_gold, score
     from store import reads
     from store.db import session
 
@@ -193,7 +193,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                           int(r["end_char"]), str(r["verdict"])) for r in rows if Path(str(r["article_path"])).name in names]
     rep = score(gold, texts, claims)
     if args.json:
-        print(json.dumps(rep.figures()))
+        figures = rep.figures()
+        if rep.by_class:
+            figures["classes"] = {k: v.figures() for k, v in rep.by_class.items()}
+        print(json.dumps(figures))
         return 0
     print(f"gold claims:            {rep.gold}")
     print(f"recall:                 {rep.recall:.3f}  ({rep.found}/{rep.checkable_gold} checkable gold claims found)")
@@ -202,6 +205,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"errors caught:          {rep.errors_caught}/{rep.errors_total}")
     print(f"false alarms (supported flagged as problems): {rep.false_alarms}/{rep.supported_total}")
     print(f"extra flags:            {rep.extra_flags}  ({rep.extra_flags_outside_gold} outside any gold quote)")
+    for line in class_table(rep):  # per error class (gold lines' "classes"), when the gold file names any
+        print(line)
     for m in rep.misses:
         print(f"  miss: {m}")
     for x in rep.extra:

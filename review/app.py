@@ -376,6 +376,7 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
         },
         "rule": _deciding_rule(claim),
         "computed": computed,
+        "series": detail.get("series", []),  # baseline/change <-> main figure (issue #15)
         "history": detail["history"],
         "reviews": detail["reviews"],
         "disagreement": claim["disagreement"],

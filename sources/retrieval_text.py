@@ -38,8 +38,9 @@ def retrieval_text(claim: Claim, claims: Sequence[Claim]) -> str:
 
 
 def is_retrievable(claim: Claim) -> bool:
-    """Only a checkable claim with a figure is looked up among the sources."""
-    return claim.checkable and claim.quantity is not None
+    """Only a checkable claim with a figure, or a direction without one ("a steady increase
+    since 2005", claims/direction_only.py), is looked up among the sources."""
+    return claim.checkable and (claim.quantity is not None or bool(claim.direction))
 
 
 def retrieval_texts(claims: Sequence[Claim]) -> list[str]:

@@ -44,6 +44,7 @@ CLAIM_TYPES: dict[str, str] = {
     "start_char": "INTEGER", "end_char": "INTEGER", "claim_type": "VARCHAR", "checkworthiness": "DOUBLE",
     "checkable": "BOOLEAN", "not_checkable_reason": "VARCHAR", "in_quote": "BOOLEAN",
     **QUANTITY_TYPES, **ROLE_TYPES, "period_words": "VARCHAR", "period_resolved": "VARCHAR",
+    "role": "VARCHAR", "related_start": "INTEGER",
 }
 # `source_statements`, likewise. A statement keeps what the judge compares: the finding's
 # span and sentence, its quantity and roles (a source's findings are all checkable).
@@ -124,6 +125,7 @@ def claim_to_row(c: Claim) -> dict[str, Any]:
         "checkworthiness": c.checkworthiness, "checkable": c.checkable, "not_checkable_reason": c.reason or None,
         "in_quote": c.in_quote, **quantity_to_row(c.quantity), **_roles_to_row(c),
         "period_words": c.period_words, "period_resolved": c.period_resolved,
+        "role": c.role, "related_start": c.related_start,
     }
 
 
@@ -137,6 +139,7 @@ def claim_from_row(row: Row) -> Claim:
         claim_type=row["claim_type"], checkworthiness=row["checkworthiness"] or 0.0, checkable=bool(row["checkable"]),
         reason=row["not_checkable_reason"] or "", in_quote=bool(row.get("in_quote")),
         period_words=row.get("period_words"), period_resolved=row.get("period_resolved"),
+        role=row.get("role") or "main", related_start=row.get("related_start"),
     )
 
 

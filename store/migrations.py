@@ -293,6 +293,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # Issue #15: every figure of a sentence is a claim; a baseline ("up from 60% the year
+    # before") or a change ("a 4% increase") links to its main figure. NULL role: written before.
+    Migration(
+        11,
+        "claims.role and related_claim_id",
+        """
+        ALTER TABLE claims ADD COLUMN role VARCHAR;
+        ALTER TABLE claims ADD COLUMN related_start INTEGER;
+        ALTER TABLE claims ADD COLUMN related_claim_id VARCHAR;
+        """,
+    ),
 )
 
 

@@ -244,6 +244,27 @@ def _parse_json(value: Any) -> Any:
     return value
 
 
+def series_links(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[Row]:
+    """The figures of the claim's series (issue #15), both ways: the main figure a baseline or
+    change belongs to (`relation` 'main'), and a main figure's baselines and changes (their role)."""
+    rows = con.execute(
+        """
+        SELECT 'main' AS relation, m.claim_id, m.claim_text, cv.verdict, b.role AS own_role
+        FROM claims b JOIN claims m ON m.claim_id = b.related_claim_id
+        LEFT JOIN claim_verdicts cv ON cv.claim_id = m.claim_id
+        WHERE b.claim_id = $claim
+        UNION ALL
+        SELECT b.role AS relation, b.claim_id, b.claim_text, cv.verdict, b.role AS own_role
+        FROM claims b LEFT JOIN claim_verdicts cv ON cv.claim_id = b.claim_id
+        WHERE b.related_claim_id = $claim
+        ORDER BY relation DESC, claim_text
+        """,
+        {"claim": claim_id},
+    )
+    cols = [d[0] for d in rows.description]
+    return [dict(zip(cols, r, strict=True)) for r in rows.fetchall()]
+
+
 def claim_detail(con: duckdb.DuckDBPyConnection, claim_id: str) -> Row:
     """A claim with everything its page shows: article text, candidate evidence, verdicts, reviews."""
     claim = _one(
@@ -271,6 +292,7 @@ def claim_detail(con: duckdb.DuckDBPyConnection, claim_id: str) -> Row:
         "evidence": evidence(con, claim_id),
         "history": history,
         "reviews": review_log(con, claim_id),
+        "series": series_links(con, claim_id),
         "verdict_statement_id": history[0]["statement_id"] if history else None,
     }
 

@@ -203,7 +203,7 @@ def _hashes(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: Sequence[
     return dict(rows)
 
 
-_CLAIM_TYPES = {"claim_id": "VARCHAR", **codec.CLAIM_TYPES}
+_CLAIM_TYPES = {"claim_id": "VARCHAR", **codec.CLAIM_TYPES, "related_claim_id": "VARCHAR"}
 _CLAIM_COLS = ", ".join(_CLAIM_TYPES)
 
 
@@ -241,7 +241,10 @@ def replace_article(
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [article_id, path, title, text, content_hash, author, site, published])
         # One row per id; a repeated id keeps its last claim, as INSERT OR REPLACE row by row did.
-        rows = {cid: {"claim_id": cid, **codec.claim_to_row(c)} for cid, c in zip(ids, claims, strict=True)}
+        # A baseline or change links to its main figure's claim, found by where that claim starts.
+        by_start = {c.start: cid for cid, c in zip(ids, claims, strict=True)}
+        rows = {cid: {"claim_id": cid, **codec.claim_to_row(c), "related_claim_id": by_start.get(c.related_start)}
+                for cid, c in zip(ids, claims, strict=True)}
         if rows:
             # Plain INSERT (not OR REPLACE, ~2x slower): the article's claims were deleted above,
             # and a claim id includes its article id, so no other row can hold one of these ids.
