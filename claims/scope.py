@@ -18,7 +18,7 @@ from claims.populations import _HEAD_CUT, _POPULATION_MODIFIERS, is_generic_head
 
 # Words in front of a head noun that qualify nothing ("the", "all", "those", "surveyed").
 _NOT_QUALIFIERS = frozenset({"the", "all", "those", "these", "of", "and", "or", "a", "an", "some", "many", "most",
-                             "every", "each", "any", "its", "their", "our", "such", "other", "total", "overall",
+                             "every", "each", "any", "its", "their", "our", "his", "her", "my", "your", "such", "other", "total", "overall",
                              "both", "whole", "entire", "only", "just", "alone", "also", "now", "still", "even", "to", "aged",
                              "ages", "in", "at", "from", "between"})
 
@@ -35,6 +35,11 @@ def qualifiers(population: str | None) -> frozenset[str]:
     for pattern, _code in _PLACE_RES:  # "U.S. adults": places are compared as places
         phrase = pattern.sub(" ", phrase)
     words = [w for w in re.findall(r"[a-z][a-z'’-]*", phrase) if len(w) > 1]
+    # A possessor ("the country's adults", "Britain's workers") says whose group it is, like a
+    # determiner, not which part of it: only the words after the last possessive can narrow.
+    possessive = [i for i, w in enumerate(words) if w.endswith(("'s", "’s", "s'", "s’"))]
+    if possessive:
+        words = words[possessive[-1] + 1:]
     while words and (words[-1] in _POPULATION_MODIFIERS or words[-1] in load_words("population_filler_words")):
         words.pop()
     if len(words) < 2:

@@ -12,6 +12,7 @@ import duckdb
 from claims.extract import extract_claims
 from claims.judge import judge
 from claims.model import Evidence
+from claims.scope import qualifiers
 from claims.series import year_offset
 from store import codec
 from tests.test_codec import _store
@@ -109,6 +110,13 @@ def test_a_qualifier_the_claim_adds_narrows_scope(nlp):
     wide = _claims("In 2022, 58% of all plastic surgeons reported an increase in bookings.", nlp)[0]
     v = judge(wide, [_evidence("In 2022, 58% of facial plastic surgeons reported an increase in bookings.", nlp)])
     assert v.verdict == "misrepresented", v.explanation
+
+
+def test_a_possessor_is_not_a_qualifier():
+    # "the country's adults" says whose adults, not which of them: nothing narrows.
+    assert qualifiers("the country's adults") == frozenset()
+    assert qualifiers("Britain's young adults") == {"young"}
+    assert qualifiers("facial plastic surgeons") == {"facial", "plastic"}
 
 
 def test_a_country_figure_is_not_a_worldwide_one(nlp):
