@@ -208,50 +208,26 @@ def test_claim_pages_json_twin_carries_the_arithmetic(checked):
 
 @pytest.mark.browser
 def test_claim_page_shows_the_operands_and_the_arithmetic_in_chromium(checked, tmp_path):
-    from tests.review_fixtures import PASSWORD, add_accounts
-    from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    import threading
-    import time
-
-    import uvicorn
-
     from review.app import create_app
+    from tests.review_fixtures import PASSWORD, add_accounts
+    from tests.served_desk import chromium, served
 
     settings, _src, _art = checked
     db = str(settings.resolve(settings.database))
     [(cid,)] = _rows(db, "SELECT claim_id FROM claims")
     add_accounts(db, {"Browser Editor": "editor"})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(base + "/login")
-            page.fill("input[name=name]", "Browser Editor")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_url(base + "/")
-            page.goto(f"{base}/claims/{cid}")
-            assert page.locator("#computed-expression").inner_text().startswith("65% \u2212 50% = 15 points")
-            operands = page.locator("#computed-evidence li.operand")
-            assert operands.count() == 2
-            assert "In 2008, 50% of adults supported" in operands.nth(0).inner_text()
-            assert "In 2012, 65% of adults supported" in operands.nth(1).inner_text()
-            assert "derived_figure_fits" in page.locator("#verdict-rule").inner_text()
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with chromium() as browser, served(create_app(db)) as base:
+        page = browser.new_page()
+        page.goto(base + "/login")
+        page.fill("input[name=name]", "Browser Editor")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#sign-in")
+        page.wait_for_url(base + "/")
+        page.goto(f"{base}/claims/{cid}")
+        assert page.locator("#computed-expression").inner_text().startswith("65% \u2212 50% = 15 points")
+        operands = page.locator("#computed-evidence li.operand")
+        assert operands.count() == 2
+        assert "In 2008, 50% of adults supported" in operands.nth(0).inner_text()
+        assert "In 2012, 65% of adults supported" in operands.nth(1).inner_text()
+        assert "derived_figure_fits" in page.locator("#verdict-rule").inner_text()
 

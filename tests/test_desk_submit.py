@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 import http.server
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from flows import service
@@ -27,17 +25,12 @@ from review.submit import DESK_FOLDER, DeskChecker, submission_problem, text_fil
 from store.db import session
 from tests.review_fixtures import PASSWORD, add_accounts
 from tests.review_fixtures import sign_in as http_sign_in
+from tests.served_desk import chromium, free_port, served
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 ARTICLE = (DEMO / "articles" / "baby-botox-trend.txt").read_text(encoding="utf-8")
 TITLE, _, BODY = ARTICLE.partition("\n\n")
 WAIT = 300.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclasses.dataclass
@@ -58,19 +51,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory, repo_settings, prefect_harnes
     add_accounts(settings.database, {"Ed Itor": "editor", "Vi Ewer": "viewer"})
     checker = DeskChecker(settings, warm=True).start()
     app = create_app(settings.database, checker=checker)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield Desk(f"http://127.0.0.1:{port}", settings.database, app, checker)
+        with served(app) as base:
+            yield Desk(base, settings.database, app, checker)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         checker.stop()
 
 
@@ -211,23 +195,10 @@ def test_pasted_text_is_checked_in_a_recorded_flow_run(desk: Desk):
 
 # --- in the browser ----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        pytest.skip(f"the playwright package is not installed ({exc})")
-    from tests.test_review_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -270,7 +241,7 @@ def test_editor_checks_pasted_text_and_sees_its_verdicts(desk: Desk, page):
 @pytest.mark.browser
 def test_editor_submits_an_unreachable_url_and_sees_why(desk: Desk, page):
     before = _articles(desk.db)
-    closed = _free_port()
+    closed = free_port()
     _browser_sign_in(page, desk.base)
     page.goto(desk.base + "/check")
     page.fill("#check-url", f"http://127.0.0.1:{closed}/x")

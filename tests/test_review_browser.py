@@ -7,52 +7,25 @@ used. Screenshots of the queue and a claim page land in test-artifacts/.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from review.app import create_app
 from store.db import session
 from tests.review_fixtures import PASSWORD, add_accounts, build_db
+from tests.served_desk import chromium, served
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        pytest.skip(f"the playwright package is not installed ({exc})")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -60,21 +33,8 @@ def desk(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The app served by uvicorn on a free loopback port, in a background thread."""
     db = build_db(tmp_path / "browser.duckdb")
     add_accounts(db, {"Browser Editor": "editor", "Key Editor": "editor"})
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(str(db))) as base:
+        yield base, db
 
 
 @pytest.fixture

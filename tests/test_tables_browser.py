@@ -4,19 +4,17 @@ carries the same provenance. The database is built by the real pipeline from a g
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
-import uvicorn
 
 from flows import service
 from review.app import create_app
 from tests.review_fixtures import add_accounts
+from tests.served_desk import served
 from tests.table_fixtures import bookings_pdf
-from tests.test_review_browser import _free_port, browser, page, sign_in  # noqa: F401 - fixtures
+from tests.test_review_browser import browser, page, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +34,7 @@ def test_claim_page_shows_the_table_excerpt_with_the_cell_marked(settings, tmp_p
                            " AND evidence_table IS NOT NULL").fetchone()[0]
     con.close()
     add_accounts(db, {"Table Editor": "editor"})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with served(create_app(db)) as base:
         sign_in(page, base, "Table Editor")
         page.goto(f"{base}/claims/{claim_id}")
         fig = page.locator("article.evidence.used figure.table-excerpt")
@@ -62,6 +51,3 @@ def test_claim_page_shows_the_table_excerpt_with_the_cell_marked(settings, tmp_p
         used = next(e for e in twin["evidence"] if e["used_for_verdict"])
         assert (used["page"], used["table_no"], used["row_no"], used["col_no"]) == (1, 1, 1, 3)
         assert used["table"]["row"] == ["Botox", "41", "58"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
