@@ -156,6 +156,16 @@ def _print_chunk(chunk: _Chunk, settings: Settings, lines: bool) -> None:
         print("\n".join(out), flush=True)
 
 
+def _one_core_for_the_encoder() -> None:
+    """Torch's intra-op threads set to one: spaCy already keeps one core busy on the main
+    thread, so a second torch thread only contends with it. On the first 500 ClaimBuster
+    sentences, quiet 2-core machine: 41.1 s wall instead of 46.1 s, the same output bytes
+    (benchmarks/RESULTS.md). Only `extract` does this; it is a process of its own."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: int = CHUNK_DOCS) -> int:
     if path == "-":
         text = sys.stdin.read()
@@ -171,6 +181,7 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
     # there while the main thread loads spaCy.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
     try:
+        pool.submit(_one_core_for_the_encoder)
         pool.submit(load_model, settings.models.embedding)
         pending: _Chunk | None = None
         for part in _chunks(docs, chunk):
