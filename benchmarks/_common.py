@@ -93,6 +93,17 @@ def run_reported(group: str, body: Callable[[Reporter], None], *, json_path: str
     return 0
 
 
+def write_report(out: dict[str, Any], started: float, json_path: str | None) -> None:
+    """Finish a verdict benchmark the same way everywhere: wall time on stderr (so stdout
+    stays one JSON line a script can read), the full report with its rows in `json_path`,
+    and the summary without the rows on stdout."""
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    print(f"\nwall time {out['seconds']:.1f} s", file=sys.stderr)
+    if json_path:
+        Path(json_path).write_text(json.dumps(out, indent=1), encoding="utf-8")
+    print(json.dumps({k: v for k, v in out.items() if k != "rows"}))
+
+
 def cpu_seconds() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime

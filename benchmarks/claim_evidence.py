@@ -52,7 +52,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -430,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     dataset = a.dataset or detect_dataset(a.folder)
     if a.split and a.split != _SPLITS[dataset]:
         ap.error(f"{dataset} here has only the {_SPLITS[dataset]!r} split")
-    from benchmarks._common import header_lines
+    from benchmarks._common import header_lines, write_report
     from claimdesk.settings import REPO_CONFIG, load_settings
 
     for line in header_lines():
@@ -444,11 +443,8 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {v:.1f}" for k, v in times.items()), flush=True)
     out = report(items, dataset)
     out.update({"evidence": "drop_restatements" if a.drop_restatements else "default", "limit": a.limit,
-                "seconds": round(time.perf_counter() - t0, 1), "stage_seconds": {k: round(v, 1) for k, v in times.items()}})
-    print(f"\nwall time {out['seconds']:.1f} s", file=sys.stderr)
-    if a.json:
-        Path(a.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
-    print(json.dumps({k: v for k, v in out.items() if k != "rows"}))
+                "stage_seconds": {k: round(v, 1) for k, v in times.items()}})
+    write_report(out, t0, a.json)
     return 0
 
 

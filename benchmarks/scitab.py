@@ -33,7 +33,6 @@ import argparse
 import json
 import random
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -116,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if not (a.folder / "test.jsonl").exists():
         raise SystemExit(f"{a.folder}: no test.jsonl (the SciTab folder)")
-    from benchmarks._common import header_lines
+    from benchmarks._common import header_lines, write_report
     from claimdesk.settings import REPO_CONFIG, load_settings
 
     for line in header_lines():
@@ -130,11 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dataset   scitab (test.jsonl), {len(items)} rows{f' (sample, seed {SEED})' if a.sample else ''}; seconds "
           + ", ".join(f"{k} {v:.1f}" for k, v in times.items()), flush=True)
     out = report(items, halves)
-    out.update({"sample": a.sample, "seed": SEED if a.sample else None, "seconds": round(time.perf_counter() - t0, 1)})
-    print(f"\nwall time {out['seconds']:.1f} s", file=sys.stderr)
-    if a.json:
-        Path(a.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
-    print(json.dumps({k: v for k, v in out.items() if k != "rows"}))
+    out.update({"sample": a.sample, "seed": SEED if a.sample else None})
+    write_report(out, t0, a.json)
     return 0
 
 

@@ -70,3 +70,17 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def watched_page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page that fails the test if the page threw a script
+    error: a desk page that breaks in JavaScript must not pass just because the asserted
+    text still showed up."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], errors

@@ -25,7 +25,7 @@ from review.submit import DESK_FOLDER, DeskChecker, submission_problem, text_fil
 from store.db import session
 from tests.review_fixtures import PASSWORD, add_accounts
 from tests.review_fixtures import sign_in as http_sign_in
-from tests.served_desk import chromium, free_port, served
+from tests.served_desk import chromium, free_port, served, watched_page
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 ARTICLE = (DEMO / "articles" / "baby-botox-trend.txt").read_text(encoding="utf-8")
@@ -203,13 +203,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with watched_page(browser) as p:
+        yield p
 
 
 def _browser_sign_in(page, base: str) -> None:

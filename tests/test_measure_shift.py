@@ -22,24 +22,21 @@ def _verdict(nlp, claim_text: str, source_text: str, similarity: float = 0.8) ->
     return judge(extract_claims(claim_text, nlp)[0], [ev])
 
 
-def test_a_rise_in_points_given_as_per_cent_is_misrepresented(nlp):
-    v = _verdict(nlp, "The unemployment rate has risen by 0.6 per cent over the past year.",
-                 "Over the past year the unemployment rate has risen by 0.6 percentage points, to 4.4%.")
+@pytest.mark.parametrize(("claim", "source", "says"), [
+    ("The unemployment rate has risen by 0.6 per cent over the past year.",
+     "Over the past year the unemployment rate has risen by 0.6 percentage points, to 4.4%.",
+     "The source's 0.6 is percentage points, the claim says per cent"),
+    ("The share of adults who smoke has fallen 8 percent since 2010.",
+     "The share of adults who smoke has fallen 8 percentage points since 2010.",
+     "The source's 8 is percentage points, the claim says per cent"),
+    ("Average house prices rose 3 percentage points in 2023.",
+     "Average house prices rose 3% in 2023, the statistics office said.",
+     "The source's 3 is per cent, the claim says percentage points"),
+], ids=["rise-in-points-as-per-cent", "fall-in-points-as-percent", "per-cent-as-points"])
+def test_a_change_in_one_unit_reported_in_the_other_is_misrepresented(nlp, claim: str, source: str, says: str):
+    v = _verdict(nlp, claim, source)
     assert (v.verdict, v.rule) == ("misrepresented", "points_reported_as_percent"), v.explanation
-    assert "The source's 0.6 is percentage points, the claim says per cent" in v.explanation
-
-
-def test_a_fall_in_points_given_as_percent_is_misrepresented(nlp):
-    v = _verdict(nlp, "The share of adults who smoke has fallen 8 percent since 2010.",
-                 "The share of adults who smoke has fallen 8 percentage points since 2010.")
-    assert (v.verdict, v.rule) == ("misrepresented", "points_reported_as_percent"), v.explanation
-
-
-def test_per_cent_given_as_points_is_misrepresented_too(nlp):
-    v = _verdict(nlp, "Average house prices rose 3 percentage points in 2023.",
-                 "Average house prices rose 3% in 2023, the statistics office said.")
-    assert (v.verdict, v.rule) == ("misrepresented", "points_reported_as_percent"), v.explanation
-    assert "The source's 3 is per cent, the claim says percentage points" in v.explanation
+    assert says in v.explanation
 
 
 def test_the_same_unit_is_still_supported(nlp):

@@ -15,7 +15,7 @@ import pytest
 from review.app import create_app
 from store.db import session
 from tests.review_fixtures import PASSWORD, add_accounts, build_db
-from tests.served_desk import chromium, served
+from tests.served_desk import chromium, served, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +39,8 @@ def desk(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with watched_page(browser) as p:
+        yield p
 
 
 def sign_in(page, base: str, name: str) -> None:
