@@ -27,6 +27,7 @@ from claims.attribution import attribution as _attribution
 from claims.attribution import attribution_aliases
 from claims.direction_only import direction_claim
 from claims.lexicon import alternation, load_list, load_words
+from claims.measured import change_word, measured_words
 from claims.measures import _BASELINE_CLAUSE, _DOWN, _TAIL, _UP, is_baseline_clause, measure_of
 from claims.measures import direction as word_direction
 from claims.model import Claim, Quantity
@@ -131,6 +132,9 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         if is_relative(clause) and not own_years(clause):
             period = None  # "last year": we do not know which year, so no period to compare
         measure, direction = measure_of(sent.text, q)
+        moved = change_word(sent.tokens, q.start, q.end) if measure in ("level", "count") and not baseline else None
+        if moved:  # the parse shows a change the neighbouring words did not ("a 0.1% month-on-month fall")
+            measure, direction = ("change_points" if q.unit == "points" else "change"), direction or moved[1]
         # "grew by 3.5 million, or 6.3%": the restatement measures the same change.
         if k > 0 and re.match(r"^[\s,]*or\s", clause) and claims and measure in ("level", "count"):
             prev = claims[-1]
@@ -162,6 +166,7 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             population=population, period=period, attribution=attribution,
             claim_type="quantity" if checkable else ("personal_experience" if in_quote else "other"),
             checkable=checkable, reason=reason, in_quote=in_quote,
+            measured=measured_words(sent.tokens, q.start, q.end),
         ))
     return link_series(claims)
 
@@ -296,7 +301,7 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
     Two quantities in one clause are split where a connective joins them ("and",
     "compared with", "up from"), so each claim gets its own span.
     """
-    breaks = [(m.start(), m.end()) for m in re.finditer(r"[,;:()]|\s?[—–]\s?|\s-\s", sentence)]
+    breaks = [(m.start(), m.end()) for m in re.finditer(r"[,;:()]|\s?[—–]\s?|\s--?\s", sentence)]
     # Matches do not overlap, so starts and ends both ascend: bisect instead of scanning
     # every break for every figure (a sentence with thousands of both was quadratic).
     starts, ends = [s for s, _ in breaks], [e for _, e in breaks]
@@ -306,6 +311,14 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
         left = ends[j - 1] if j else 0
         j = bisect.bisect_left(starts, q.end)
         right = starts[j] if j < len(starts) else len(sentence)
+        if (0 < left < right < len(sentence) and sentence[left - 1] == "(" and sentence[right] == ")"
+                and sentence[left:right].strip() == sentence[q.start:q.end].strip()):
+            # "nearly all (89.4%) use flavored products": a figure alone in brackets belongs to
+            # the clause its brackets sit in, which runs on after the closing bracket.
+            k = bisect.bisect_left(ends, left)
+            left = ends[k - 1] if k > 0 else 0
+            k = bisect.bisect_left(starts, right + 1)
+            right = starts[k] if k < len(starts) else len(sentence)
         # Keep the subject: a clause that would start right at the number borrows the text
         # before the last break when that text is not an attribution ("According to...").
         if re.match(r"^\s*(?:according\s+to|said|says|say|reports?|reported|found)\b", sentence[left:q.start], re.I):

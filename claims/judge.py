@@ -29,6 +29,7 @@ from claims.comparisons import (
 from claims.model import Claim, Evidence, FieldComparison, Verdict
 from claims.rules import (
     CANDIDATE_RULES,
+    CONFLICTING_OTHER_THING,
     DIRECTION_NOT_STATED,
     DIRECTION_RULES,
     NO_MATCHING_STATEMENT,
@@ -72,13 +73,16 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     """The verdict for one claim given its retrieved candidates (best first or not).
 
     Each candidate above the similarity floor gets the first rule that applies to it;
-    the preferred verdict wins, from its most similar statement (the first on a tie).
+    the preferred verdict wins, from its most similar statement (the first on a tie). When
+    none decides and the closest conflicting figure counts something else, the claim is
+    unverifiable by `conflicting_figure_other_thing`, which says what.
     """
     if claim.quantity is None and claim.checkable and claim.direction:
         return _judge_direction_only(claim, candidates, t)
     if NOT_A_STATISTIC.applies(claim, None, (), t):
         return not_checkable(claim)
     decided: dict[str, list[tuple[VerdictRule, Evidence, Comparisons]]] = {v: [] for v in VERDICT_PREFERENCE}
+    other_things: list[tuple[Evidence, Comparisons]] = []
     for ev in candidates:
         f = ev.finding
         if f is None or f.quantity is None or ev.similarity < t.min_similarity:
@@ -87,10 +91,15 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
         rule = _first_rule(claim, ev, comps, t)
         if rule is not None:
             decided[rule.verdict].append((rule, ev, comps))
+        elif CONFLICTING_OTHER_THING.applies(claim, ev, comps, t):
+            other_things.append((ev, comps))
     for verdict in VERDICT_PREFERENCE:
         if decided[verdict]:
             rule, ev, comps = max(decided[verdict], key=lambda x: x[1].similarity)
             return _decide(rule, claim, ev, comps, t)
+    if other_things:
+        ev, comps = max(other_things, key=lambda x: x[0].similarity)
+        return _decide(CONFLICTING_OTHER_THING, claim, ev, comps, t)
     best = max(candidates, key=lambda e: e.similarity, default=None)
     return _decide(NO_MATCHING_STATEMENT, claim, best, (), t)
 

@@ -98,6 +98,10 @@ class Claim:
     # or "change" of the main figure that starts at document offset `related_start`.
     role: str = "main"
     related_start: int | None = None
+    # The words that name what the figure counts, read from the parse (claims/measured.py):
+    # "price clothes shoes" for "the price of clothes and shoes rose by 9.7%". A conflicting
+    # figure contradicts only a statement that says all of them.
+    measured: str = ""
 
     @property
     def value(self) -> float | None:

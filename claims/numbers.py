@@ -56,7 +56,7 @@ def _scale_re(name: str, cur: str) -> str:
 _PCT = r"(?:\s?%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|pc\b)"
 _POINT_NOUNS = r"(?:lead|gap|swing|drop|fall|rise|increase|decrease|margin|advantage|deficit|jump|decline|cut|hike)"
 _POINTS = (
-    r"\s?(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?basis\s+points?\b|\s?(?:score|index)\s+points?\b|\s?bps\b|\s?points?\b(?!\s+of\b)|pp\b"
+    r"\s?(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?basis\s+points?\b|\s?(?:score|index)\s+points?\b|\s?bps\b|\s?points?\b(?!\s+of\b)|\s?pts\b|\s?ppts?\b|pp\b"
     rf"|-points?(?=\s+{_POINT_NOUNS}\b)"
 )
 _SIGN = r"[-−]"

@@ -15,7 +15,8 @@ Conventions (the table in tests/quantity_cases.tsv pins each of them):
   A non-negative figure never gets a negative lower bound ("0%" -> [0, 0.5]).
 - Number words ("fifty-eight", "two hundred and fifty") are exact like digits; "two
   million" rounds like "2 million". Fraction words are a rounding of their own, ±1 point
-  ("three-quarters" -> [74, 76]); "n in d" ratios ±min(2.5 points, a quarter of the value).
+  ("three-quarters" -> [74, 76]); "n in d" ratios ±min(2.5 points, a quarter of the value), "n in ten"
+  ±min(5 points, a quarter of the value) (rounded to the nearest tenth).
 - Hedges (`hedge_interval`, phrases in claims/lexicon/hedges.tsv): nearly -> [v - 8%, v) for percentages (at most 5 points below), [v - v/16, v) otherwise;
   ; about -> ± v/20 (± min(2.5 points, v/10) for percentages), never narrower
   than the rounding; more than -> (v, 100] for percentages below 100, else (v, inf);
@@ -96,7 +97,7 @@ def _token_re(with_range: bool, with_words: bool = True) -> re.Pattern[str]:
         rf"""
         (?P<hedge>\b(?:{_HEDGE_RE})\s+)?
         (?:
-            {"" if with_words else "(?!)"}(?P<inratio>\b(?P<in_a>{_WORDNUM}|\d+)\s+(?:in|out\s+of)\s+(?P<in_b>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM})\b(?![.,]\d))
+            {"" if with_words else "(?!)"}(?P<inratio>\b(?P<in_a>{_WORDNUM}|\d+)[\s-]+(?:in|out[\s-]+of)[\s-]+(?P<in_b>\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM})\b(?![.,]\d))
           | (?P<fracscale>\b(?:(?:a|one)[\s-]+)?(?P<fs_frac>half|a\s+quarter|three[-\s]quarters|a\s+third|two[-\s]thirds)
                 [\s-]+(?:of[\s-]+)?(?:an?[\s-]+)?(?P<fs_mult>thousand|million|billion|trillion)\b)
           | (?P<fraction>\b(?:{fractions})\b)
@@ -377,7 +378,7 @@ def _from_match(text: str, m: re.Match[str], inherit: re.Match[str] | None = Non
 
 
 def _ratio(text: str, m: re.Match[str], hedge: str | None, start: int) -> tuple[Quantity | None, int]:
-    """'nine in ten', '3 out of 4': a share in percent, ±min(2.5 points, a quarter of it)."""
+    """'nine in ten', '3 out of 4': a share in percent, ±min(2.5 points, a quarter of it); in tenths ±min(5, a quarter)."""
     a, b = parse_number(m.group("in_a")), parse_number(m.group("in_b"))
     if not a or not b or a > b or b > 1e6 or _YEAR_RE.match(m.group("in_b")):
         # "measured at 5400 in 2012": not a ratio; read the first number on its own.
@@ -386,7 +387,9 @@ def _ratio(text: str, m: re.Match[str], hedge: str | None, start: int) -> tuple[
             return None, m.end("in_a")
         return _from_match(text, m1)
     v = 100 * a / b
-    half = min(2.5, v / 4)
+    # "Nine in ten" is a share rounded to the nearest tenth (a writer says it of 86% to 94%);
+    # other denominators ("two out of three") are read more tightly.
+    half = min(5.0 if b == 10 else 2.5, v / 4)
     low, high, li, hi = hedge_interval(v, v - half, v + half, hedge, percent=True)
     return Quantity(v, low, high, "percent", text[start:m.end()], start, m.end(), hedge, li, hi, kind="fraction"), m.end()
 

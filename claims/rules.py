@@ -25,6 +25,7 @@ from claims import comparisons as cmp
 from claims import measure_shift
 from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
+from claims.measured import unstated_words
 from claims.model import Claim, Evidence, FieldComparison
 from claims.scope import scope_difference
 from claims.thresholds import Thresholds
@@ -212,13 +213,45 @@ def _explain_supported(c: Claim, ev: Evidence | None, comps: Comparisons) -> str
     return f"The source states a compatible figure ({comps[0].evidence} for {comps[0].claim}) \u2014 {_source(ev)}."
 
 
-def _conflicting_same_topic(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+def _conflicting_figure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
     f = _finding(ev)
     assert c.quantity is not None and f.quantity is not None
     return (not _agrees(comps, "value") and not _measure_conflict(comps) and not _context_conflict(comps)
             and _similar(ev, t.contradicted_similarity)
             and cmp.values_conflict(c.quantity, f.quantity, t.relative_tolerance)
             and cmp.topic_overlap(c, f) >= t.contradiction_topic_overlap)
+
+
+def other_thing_words(c: Claim, ev: Evidence | None) -> list[str]:
+    """What the claim's figure counts that the statement (or its document's title) never says
+    (claims/measured.py).
+
+    One way only: a claim often names its thing by reference ("the region", "them") where
+    the source spells it out, so a source word the claim lacks proves nothing; on the
+    labelled sets that reverse test turned seven true contradictions into `unverifiable`.
+    """
+    f = _finding(ev)
+    return unstated_words(c.measured, " ".join((f.sentence, f.population or "", ev.source_title if ev else "")))
+
+
+def _about_other_thing(c: Claim, ev: Evidence | None) -> bool:
+    return bool(other_thing_words(c, ev))
+
+
+def _conflicting_same_topic(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    return _conflicting_figure(c, ev, comps, t) and not _about_other_thing(c, ev)
+
+
+def _conflicting_other_thing(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    return _conflicting_figure(c, ev, comps, t) and _about_other_thing(c, ev)
+
+
+def _explain_other_thing(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    f = _finding(ev)
+    given = f.quantity.text if f.quantity else "a figure"
+    return (f"No source statement states this figure: the closest gives another figure for something else "
+            f"(the claim's figure counts '{' '.join(other_thing_words(c, ev))}', which the source's {given} "
+            f"does not) \u2014 {_source(ev)}.")
 
 
 def _conflicting_opposite_direction(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
@@ -309,6 +342,12 @@ NOT_A_STATISTIC = VerdictRule(
     lambda c, ev, comps, t: not c.checkable or c.quantity is None,
     lambda c, ev, comps: f"Not a checkable statistic: {c.reason or 'no figure to check'}.",
     lambda ev, t: 0.9)
+# Tried only when no candidate decides: the honest verdict for "another figure of the same topic".
+CONFLICTING_OTHER_THING = VerdictRule(
+    "conflicting_figure_other_thing", "unverifiable",
+    "The closest statement gives a different figure, but for something else than the claim counts "
+    "(a component, a subgroup, another series): no source states the claim's figure.",
+    _conflicting_other_thing, _explain_other_thing, _no_candidate_confidence)
 NO_MATCHING_STATEMENT = VerdictRule(
     "no_matching_statement", "unverifiable",
     "No candidate statement supports, misrepresents or contradicts the figure.",

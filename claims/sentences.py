@@ -54,6 +54,23 @@ class Sentence:
     in_quote: bool
     orgs: tuple[str, ...] = ()
     subject: str = ""
+    # The sentence's dependency parse, kept as plain tuples so pure functions (claims/measured.py)
+    # can read what a figure measures without spaCy objects outliving their Doc.
+    tokens: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True)
+class Token:
+    """One parsed word: its offsets in the sentence text, its lower-case form, whether it is a
+    stop word, its dependency label and the index of its head in the sentence's tokens
+    (itself for the root). No lemma or part of speech: the tagger is off for speed (above)."""
+
+    start: int
+    end: int
+    word: str
+    stop: bool
+    dep: str
+    head: int
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -140,8 +157,15 @@ def _sentences_of(doc: Doc, base: int, quotes: list[tuple[int, int]], para: str 
         start = base + sent.start_char + lead
         end = start + len(s_text)
         orgs = tuple(e.text for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP"))
-        res.append(Sentence(s_text, start, end, inside(quotes, start, end) or _mostly_quoted(quotes, start, end), orgs, _subject_of(sent)))
+        res.append(Sentence(s_text, start, end, inside(quotes, start, end) or _mostly_quoted(quotes, start, end), orgs,
+                            _subject_of(sent), _tokens_of(sent, sent.start_char + lead)))
     return res
+
+
+def _tokens_of(sent: Span, origin: int) -> tuple[Token, ...]:
+    first = sent.start
+    return tuple(Token(t.idx - origin, t.idx - origin + len(t.text), t.lower_, t.is_stop, t.dep_, t.head.i - first)
+                 for t in sent)
 
 
 def _mostly_quoted(quotes: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from claimdesk.settings import Settings
+from claims.comparisons import values_match
 from claims.decision import calibrated_judge, shipped_model
 from claims.derived import MAX_POOL_PER_SOURCE, POOL_SOURCES, signals_arithmetic
 from claims.judge import Thresholds
@@ -73,6 +74,40 @@ class StatementIndex:
         return pool
 
 
+    def same_figure_pool(self, claim: Claim, claim_vector: np.ndarray, candidates: Sequence[int],
+                         t: Thresholds) -> list[Evidence]:
+        """Statements of the best candidates' documents that state a figure the claim's wording
+        allows, at their own similarity to the claim, if at least `min_similarity`.
+
+        Why: a clause ("and nine percent are severely obese") embeds poorly, so the statement
+        that holds its figure ("the prevalence of severe obesity was 9.2%") can rank below the
+        top k although its document is the one retrieved. The figure is the sharpest key a
+        statistical claim has; the judge still requires the same topic and similarity floors.
+        Bounded like `same_source_pool`: `POOL_SOURCES` documents, their `MAX_POOL_PER_SOURCE`
+        closest statements.
+        """
+        q = claim.quantity
+        if q is None:
+            return []
+        taken = set(candidates)
+        sources: list[str] = []
+        for j in candidates:
+            if self.rows[j].source_id not in sources:
+                sources.append(self.rows[j].source_id)
+        out: list[Evidence] = []
+        for sid in sources[:POOL_SOURCES]:
+            idx = np.array(self.rows_of_source(sid))
+            sims = self.vectors[idx] @ claim_vector
+            for k in np.argsort(-sims)[:MAX_POOL_PER_SOURCE]:
+                j, sim = int(idx[k]), float(sims[k])
+                if sim < t.min_similarity:
+                    break
+                f = self.rows[j].finding
+                if j not in taken and f.quantity is not None and values_match(q, f.quantity, t.relative_tolerance):
+                    out.append(self.rows[j].as_evidence(sim))
+        return out
+
+
 def thresholds(settings: Settings) -> Thresholds:
     """The judge's thresholds from config.yaml's `judge` and `retrieval` sections (one typed object)."""
     return settings.thresholds()
@@ -102,6 +137,8 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         cands = ranked.get(i, [])
         rows = [index.rows[j] for j, _h, _d, _l in cands]
         evidence = [row.as_evidence(hybrid) for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)]
+        if cands:
+            evidence += index.same_figure_pool(c, claim_vectors[i], [j for j, _h, _d, _l in cands], t)
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
         pool = (index.same_source_pool(claim_vectors[i], [j for j, _h, _d, _l in cands])

@@ -36,7 +36,7 @@ QUANTITY_TYPES: dict[str, str] = {
 }
 ROLE_TYPES: dict[str, str] = {
     "measure": "VARCHAR", "direction": "VARCHAR", "subject": "VARCHAR", "predicate": "VARCHAR",
-    "population": "VARCHAR", "period": "VARCHAR", "attribution": "VARCHAR",
+    "population": "VARCHAR", "period": "VARCHAR", "attribution": "VARCHAR", "measured": "VARCHAR",
 }
 # `claims`, without its keys (claim_id, article_id) and bookkeeping (extractor, created_at).
 CLAIM_TYPES: dict[str, str] = {
@@ -108,13 +108,13 @@ def _or(stored: Any, fallback: Any) -> Any:
 
 def _roles_to_row(c: Claim) -> dict[str, Any]:
     return {"measure": c.measure, "direction": c.direction, "subject": c.subject, "predicate": c.predicate,
-            "population": c.population, "period": c.period, "attribution": c.attribution}
+            "population": c.population, "period": c.period, "attribution": c.attribution, "measured": c.measured or None}
 
 
 def _roles_from_row(row: Row) -> dict[str, Any]:
     return {"measure": row["measure"] or "none", "direction": row["direction"], "subject": row["subject"] or "",
             "predicate": row["predicate"] or "", "population": row["population"] or "", "period": row["period"],
-            "attribution": row["attribution"]}
+            "attribution": row["attribution"], "measured": row.get("measured") or ""}
 
 
 def claim_to_row(c: Claim) -> dict[str, Any]:

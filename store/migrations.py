@@ -304,6 +304,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE claims ADD COLUMN related_claim_id VARCHAR;
         """,
     ),
+    # Issue #14: what a figure counts, read from the parse (claims/measured.py), on both sides,
+    # so a conflicting figure about something else is not a contradiction. NULL: written before.
+    Migration(
+        12,
+        "claims.measured and source_statements.measured",
+        """
+        ALTER TABLE claims ADD COLUMN measured VARCHAR;
+        ALTER TABLE source_statements ADD COLUMN measured VARCHAR;
+        """,
+    ),
 )
 
 

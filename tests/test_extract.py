@@ -76,3 +76,13 @@ def test_percentage_points_and_money(nlp):
     assert c.measure == "change_points" and c.direction == "down"
     c = only("The company reported revenue of $11.8 billion in 2023.", nlp)
     assert c.measure == "amount" and c.unit == "currency:USD" and c.quantity.value == 11.8e9
+
+
+def test_a_bracketed_figure_keeps_the_clause_that_runs_on_after_its_bracket(nlp):
+    c = only("Among them, nearly all (89.4%) use flavored products.", nlp)
+    assert c.text.endswith("use flavored products."), c.text
+
+
+def test_a_double_hyphen_ends_a_clause_like_a_dash(nlp):
+    c = only("In 2021 drugs killed more than 107,000 people -- a stunning record high in U.S. history.", nlp)
+    assert c.text == "In 2021 drugs killed more than 107,000 people"
