@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,7 @@ def _eval_db(path: Path, workdir: Path) -> Path:
 
 def load_set(path: Path, workdir: Path, t: Thresholds) -> LabelledSet:
     """Check the set into its own database, then rebuild every claim with its stored candidates."""
+    from claimdesk.settings import REPO_CONFIG, load_settings
     from store import reads
     from store.db import session
 
@@ -100,14 +101,18 @@ def load_set(path: Path, workdir: Path, t: Thresholds) -> LabelledSet:
         stored = reads.load_article_claims(con, article_ids)
         spans = {cid: (Path(p).name, s, e) for cid, p, s, e in con.execute(
             "SELECT claim_id, article_path, start_char, end_char FROM claim_verdicts").fetchall()}
-        matches: dict[str, list[tuple[str, float]]] = {}
-        for cid, sid, sim in con.execute("SELECT claim_id, statement_id, similarity FROM matches ORDER BY claim_id, rank"
-                                         ).fetchall():
-            matches.setdefault(cid, []).append((sid, sim))
+        matches: dict[str, list[tuple[str, float, bool]]] = {}
+        # Matches after the top k are the statements proposed for stating the claim's figure
+        # (sources.matching.same_figure_pool): they may only support, as in the product.
+        top_k = load_settings(REPO_CONFIG).retrieval.top_k
+        for cid, sid, sim, rank in con.execute(
+                "SELECT claim_id, statement_id, similarity, rank FROM matches ORDER BY claim_id, rank").fetchall():
+            matches.setdefault(cid, []).append((sid, sim, rank > top_k))
         ls.texts = {Path(p).name: txt for p, txt in reads.article_texts(con).items()}
     for rows in stored.values():
         for cid, claim in rows:
-            cands = [stmts[sid].as_evidence(sim) for sid, sim in matches.get(cid, []) if sid in stmts]
+            cands = [replace(stmts[sid].as_evidence(sim), by_figure=by_figure)
+                     for sid, sim, by_figure in matches.get(cid, []) if sid in stmts]
             rules = judge(claim, cands, t)
             checkable = claim.checkable and claim.quantity is not None
             opts = options(claim, cands, rules, lambda c, e: judge(c, e, relaxed_t)) if checkable else None

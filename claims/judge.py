@@ -89,6 +89,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
             continue
         comps = compare_fields(claim, f, t.relative_tolerance, ev.source_title or "")
         rule = _first_rule(claim, ev, comps, t)
+        if rule is not None and ev.by_figure and rule.verdict != "supported":
+            continue
         if rule is not None:
             decided[rule.verdict].append((rule, ev, comps))
         elif CONFLICTING_OTHER_THING.applies(claim, ev, comps, t):

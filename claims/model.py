@@ -147,6 +147,10 @@ class Evidence:
     end: int
     similarity: float
     finding: Claim | None = None
+    # Proposed because it states the claim's figure, not because retrieval ranked it
+    # (sources.matching.same_figure_pool): it may support the claim, never make it a problem,
+    # since a number repeated elsewhere in a document is often a coincidence.
+    by_figure: bool = False
 
 
 @dataclass(frozen=True)

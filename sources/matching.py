@@ -9,7 +9,7 @@ the same claims retrieve and judge them alike.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -104,7 +104,7 @@ class StatementIndex:
                     break
                 f = self.rows[j].finding
                 if j not in taken and f.quantity is not None and values_match(q, f.quantity, t.relative_tolerance):
-                    out.append(self.rows[j].as_evidence(sim))
+                    out.append(replace(self.rows[j].as_evidence(sim), by_figure=True))
         return out
 
 
@@ -137,10 +137,15 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         cands = ranked.get(i, [])
         rows = [index.rows[j] for j, _h, _d, _l in cands]
         evidence = [row.as_evidence(hybrid) for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)]
-        if cands:
-            evidence += index.same_figure_pool(c, claim_vectors[i], [j for j, _h, _d, _l in cands], t)
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
+        if cands:
+            # Stored as matches after the ranked ones (lexical score 0), so a re-check and the
+            # desk see every statement the judge saw.
+            same_figure = index.same_figure_pool(c, claim_vectors[i], [j for j, _h, _d, _l in cands], t)
+            evidence += same_figure
+            stored += [(ev.statement_id, len(stored) + k, ev.similarity, ev.similarity, 0.0)
+                       for k, ev in enumerate(same_figure, 1)]
         pool = (index.same_source_pool(claim_vectors[i], [j for j, _h, _d, _l in cands])
                 if cands and signals_arithmetic(c) else [])
         results.append((calibrated_judge(c, evidence, t, model, pool), stored))
