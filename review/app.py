@@ -44,12 +44,14 @@ from claims.rules import RULE_BY_NAME
 from review import chart, compare, text
 from review.auth import AuthOptions, Sessions, allows
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
+from review.desk_cache import DeskCache, neighbours_in
 from review.login import authenticate, client_address, install_login, refusal
 from review.login import wants_json as _wants_json
 from review.submit import DeskChecker, install_submit
 from store import review_queries as q
 from store.computed import computed_for_claim
 from store.db import session
+from store.shared_reads import readers_for
 
 log = logging.getLogger("claimdesk.review")
 
@@ -158,17 +160,31 @@ class _Desk:
         self.allowed_hosts = tuple(allowed_hosts)
         self.env = _environment()
         self._db_lock = threading.Lock()
+        self.cache = DeskCache()
 
     @contextlib.contextmanager
     def db(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short session, one at a time within this process.
+        """A short write session, one at a time within this process; the cached figures are then dropped.
 
-        `store.db.connect` re-creates the views on every open, and two threads doing
-        that at once on the same file fail with a DuckDB catalog write-write conflict.
-        Requests take ~50-150 ms, so serialising them costs an editor nothing.
+        `store.db.connect` re-creates changed views on open, and two threads doing that at
+        once on the same file fail with a DuckDB catalog write-write conflict. The session
+        closes the shared read-only instance first (store/read_gate.py).
         """
-        with self._db_lock, session(self.db_path) as con:
+        try:
+            with self._db_lock, session(self.db_path) as con:
+                yield con
+        finally:
+            self.cache.clear()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for a page's reads: shared read-only instance, no lock, no migration (store/shared_reads.py)."""
+        with readers_for(self.db_path).read() as con:
             yield con
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A whole-database figure for the read in progress, from the cache when fresh enough (review/desk_cache.py)."""
+        return self.cache.get(key, readers_for(self.db_path).generation, compute)
 
     def render(
         self, request: Request, template: str, data: dict[str, Any], *, status: int = 200, **extra: Any
@@ -303,10 +319,10 @@ def _install_pages(app: FastAPI, desk: _Desk) -> None:
     @app.get("/queue.json", response_class=HTMLResponse)
     def queue_page(request: Request) -> Response:
         f = _filter(request.query_params)
-        with desk.db() as con:
-            data = q.queue(con, f)
-            data["chart"] = q.verdicts_per_article(con)
-            data["options"] = q.filter_options(con)
+        with desk.read() as con:
+            data = dict(desk.cached(("queue", f), lambda: q.queue(con, f)))
+            data["chart"] = desk.cached("chart", lambda: q.verdicts_per_article(con))
+            data["options"] = desk.cached("options", lambda: q.filter_options(con))
         data["filters"] = {"verdict": f.verdict, "article": f.article, "source": f.source, "status": f.status}
         return desk.render(
             request,
@@ -349,9 +365,9 @@ def _deciding_rule(claim: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     f = _filter(request.query_params)
-    with desk.db() as con:
+    with desk.read() as con:
         detail = q.claim_detail(con, claim_id)
-        nav = q.neighbours(con, f, claim_id)
+        nav = _neighbours(desk, con, f, claim_id)
         computed = computed_for_claim(con, claim_id)  # issue #15: the arithmetic behind the verdict
     claim = detail["claim"]
     evidence = detail["evidence"]
@@ -393,8 +409,20 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     )
 
 
+def _neighbours(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter, claim_id: str) -> dict[str, Any]:
+    """Previous/next in the editor's queue, from the cached queue order (the page is not part of the key)."""
+    order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
+
+    def order() -> tuple[list[str], dict[str, int]]:
+        ids = q.queue_ids(con, order_filter)
+        return ids, {c: i for i, c in enumerate(ids)}
+
+    ids, index = desk.cached(("order", order_filter), order)
+    return neighbours_in(ids, index, claim_id)
+
+
 def _article_page(request: Request, desk: _Desk, article_id: str) -> Response:
-    with desk.db() as con:
+    with desk.read() as con:
         detail = q.article_detail(con, article_id)
     data = {
         **detail,

@@ -181,6 +181,13 @@ def neighbours(con: duckdb.DuckDBPyConnection, f: QueueFilter, claim_id: str) ->
     return {"prev": prev_id, "next": next_id, "position": pos, "total": int(total)}
 
 
+def queue_ids(con: duckdb.DuckDBPyConnection, f: QueueFilter) -> list[str]:
+    """Every claim id of the filtered queue, in queue order (the desk caches it for next/previous)."""
+    where, params = _where(f)
+    return [r[0] for r in con.execute(
+        f"SELECT claim_id FROM ({_QUEUE_BASE}) WHERE {where} ORDER BY {_QUEUE_ORDER}", params).fetchall()]
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> Row:
     """Articles and sources for the queue's filter menus."""
     articles = _rows(
