@@ -320,7 +320,7 @@ def _install_pages(app: FastAPI, desk: _Desk) -> None:
     def queue_page(request: Request) -> Response:
         f = _filter(request.query_params)
         with desk.read() as con:
-            data = dict(desk.cached(("queue", f), lambda: q.queue(con, f)))
+            data = _queue(desk, con, f)
             data["chart"] = desk.cached("chart", lambda: q.verdicts_per_article(con))
             data["options"] = desk.cached("options", lambda: q.filter_options(con))
         data["filters"] = {"verdict": f.verdict, "article": f.article, "source": f.source, "status": f.status}
@@ -409,15 +409,35 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     )
 
 
-def _neighbours(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter, claim_id: str) -> dict[str, Any]:
-    """Previous/next in the editor's queue, from the cached queue order (the page is not part of the key)."""
+def _queue_order(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> tuple[list[str], dict[str, int]]:
+    """The filtered queue's claim ids in order and their positions, cached (the page is not part of the key)."""
     order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
 
     def order() -> tuple[list[str], dict[str, int]]:
         ids = q.queue_ids(con, order_filter)
         return ids, {c: i for i, c in enumerate(ids)}
 
-    ids, index = desk.cached(("order", order_filter), order)
+    return desk.cached(("order", order_filter), order)  # type: ignore[no-any-return]
+
+
+def _queue(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> dict[str, Any]:
+    """`review_queries.queue`, from the cached order and counts: one page's rows is all that is read."""
+    ids, _ = _queue_order(desk, con, f)
+    page_ids = ids[(f.page - 1) * f.per_page : f.page * f.per_page]
+    order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
+    return {
+        "total": len(ids),
+        "page": f.page,
+        "per_page": f.per_page,
+        "pages": max(1, -(-len(ids) // f.per_page)),
+        "items": desk.cached(("rows", tuple(page_ids)), lambda: q.queue_rows(con, page_ids)),
+        "counts": desk.cached(("counts", order_filter), lambda: q.counts(con, order_filter)),
+    }
+
+
+def _neighbours(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter, claim_id: str) -> dict[str, Any]:
+    """Previous/next in the editor's queue, from the cached queue order."""
+    ids, index = _queue_order(desk, con, f)
     return neighbours_in(ids, index, claim_id)
 
 

@@ -181,6 +181,16 @@ def neighbours(con: duckdb.DuckDBPyConnection, f: QueueFilter, claim_id: str) ->
     return {"prev": prev_id, "next": next_id, "position": pos, "total": int(total)}
 
 
+def queue_rows(con: duckdb.DuckDBPyConnection, claim_ids: list[str]) -> list[Row]:
+    """The queue columns of these claims, in the order given (one page of a cached queue order)."""
+    if not claim_ids:
+        return []
+    rows = _rows(con.execute(f"SELECT {_QUEUE_COLUMNS} FROM ({_QUEUE_BASE}) WHERE claim_id IN (SELECT unnest($ids))",
+                             {"ids": claim_ids}))
+    by_id = {r["claim_id"]: r for r in rows}
+    return [by_id[c] for c in claim_ids if c in by_id]
+
+
 def queue_ids(con: duckdb.DuckDBPyConnection, f: QueueFilter) -> list[str]:
     """Every claim id of the filtered queue, in queue order (the desk caches it for next/previous)."""
     where, params = _where(f)
@@ -254,6 +264,15 @@ def _parse_json(value: Any) -> Any:
 def series_links(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[Row]:
     """The figures of the claim's series (issue #15), both ways: the main figure a baseline or
     change belongs to (`relation` 'main'), and a main figure's baselines and changes (their role)."""
+    # Most claims belong to no series: a look at `claims` alone (milliseconds) spares them the
+    # two joins with the claim_verdicts view (~0.3 s on a 100,000-claim database).
+    linked = con.execute(
+        "SELECT count(*) FROM claims WHERE (claim_id = $claim AND related_claim_id IS NOT NULL)"
+        " OR related_claim_id = $claim",
+        {"claim": claim_id},
+    ).fetchone()
+    if not linked or not linked[0]:
+        return []
     rows = con.execute(
         """
         SELECT 'main' AS relation, m.claim_id, m.claim_text, cv.verdict, b.role AS own_role
