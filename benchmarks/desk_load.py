@@ -1,12 +1,13 @@
 """The review desk under load: page latency for concurrent readers, with a flow writing.
 
     python -m benchmarks.desk_load [--claims 100000] [--readers 20] [--seconds 30] [--db PATH]
-                                   [--with-writer] [--writer-pause 0.2] [--json FILE]
+                                   [--with-writer] [--writer-pause 0.2] [--think 0] [--json FILE]
 
 Builds (or reuses) a synthetic database of N claims (benchmarks/desk_db.py), starts
 `claimdesk review` on a free 127.0.0.1 port in a child process, signs one editor in and
 runs R reader threads, each a keep-alive HTTP connection asking for one page after
-another with no pause (closed loop), over a mix of the desk's read pages: the queue (a
+another (closed loop; with --think T each pauses T seconds on average between pages, as
+an editor reading them would), over a mix of the desk's read pages: the queue (a
 random status tab and one of its first pages), a random claim, a random article, and
 each one's JSON twin. With --with-writer a second child process does what a check flow
 does to the database meanwhile: one write session per article (`store.db.session`, the
@@ -126,11 +127,17 @@ def _path(kind: str, rng: random.Random, claims: int) -> str:
     return f"/articles/art-{rng.randrange(articles)}" + (".json" if kind.endswith("json") else "")
 
 
-def reader(port: int, cookie: str, claims: int, until: float, seed: int, out: list[tuple[str, float, bool]]) -> None:
-    """Ask for pages one after another until `until`; append (kind, seconds, ok) per page."""
+def reader(port: int, cookie: str, claims: int, until: float, seed: int, out: list[tuple[str, float, bool]],
+           think: float = 0.0) -> None:
+    """Ask for pages until `until`, pausing `think` seconds on average (exponential) between them;
+    append (kind, seconds, ok) per page."""
     rng = random.Random(seed)
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.monotonic() < until:
+        if think > 0:
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
+            if time.monotonic() >= until:
+                break
         kind = rng.choice(KINDS)
         t0 = time.perf_counter()
         try:
@@ -192,7 +199,8 @@ def _summary(results: list[tuple[str, float, bool]], seconds: float) -> dict[str
     return out
 
 
-def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: bool, writer_pause: float) -> dict[str, Any]:
+def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: bool, writer_pause: float,
+        think: float = 0.0) -> dict[str, Any]:
     """One bounded load run against a fresh desk process; the figures as a dict."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp, desk(db, port, Path(tmp) / "desk.log"):
@@ -204,7 +212,7 @@ def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: boo
                                       cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         results: list[tuple[str, float, bool]] = []
         until = time.monotonic() + seconds
-        threads = [threading.Thread(target=reader, args=(port, cookie, claims, until, i, results)) for i in range(readers)]
+        threads = [threading.Thread(target=reader, args=(port, cookie, claims, until, i, results, think)) for i in range(readers)]
         t0 = time.monotonic()
         for t in threads:
             t.start()
@@ -245,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", help="database to use (built with --claims claims if it does not exist)")
     ap.add_argument("--with-writer", action="store_true", help="a flow-like writer process writes meanwhile")
     ap.add_argument("--writer-pause", type=float, default=0.2, help="seconds of 'model work' between articles")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean pause of a reader between pages, seconds (default 0: the next page at once)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     ap.add_argument("--no-header", action="store_true")
     args = ap.parse_args(argv)
@@ -257,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(header_lines()))
     print(f"database  {db}  " + " ".join(f"{k}={v}" for k, v in desk_db.counts(db).items()))
     summary = run(db, args.claims, args.readers, args.seconds, with_writer=args.with_writer,
-                  writer_pause=args.writer_pause)
+                  writer_pause=args.writer_pause, think=args.think)
     summary["args"] = {k: v for k, v in vars(args).items() if k != "json"}
     _print(summary)
     if args.json:
