@@ -59,6 +59,8 @@ HERE = Path(__file__).resolve().parent
 # Host names the desk answers to; anything else is refused (DNS rebinding). "testserver" is
 # the name Starlette's TestClient sends.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "testserver")
+# The queue's article menu lists at most this many articles, the most recently added (issue #16).
+MENU_ARTICLES = 200
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -322,7 +324,9 @@ def _install_pages(app: FastAPI, desk: _Desk) -> None:
         with desk.read() as con:
             data = _queue(desk, con, f)
             data["chart"] = desk.cached("chart", lambda: q.verdicts_per_article(con))
-            data["options"] = desk.cached("options", lambda: q.filter_options(con))
+            data["options"] = desk.cached(
+                ("options", f.article), lambda: q.filter_options(con, max_articles=MENU_ARTICLES, keep=f.article)
+            )
         data["filters"] = {"verdict": f.verdict, "article": f.article, "source": f.source, "status": f.status}
         return desk.render(
             request,
