@@ -45,6 +45,7 @@ from benchmarks._common import REPO, header_lines
 
 KINDS = ("queue", "queue.json", "claim", "claim.json", "article", "article.json")
 STATUSES = ("all", "flagged", "unreviewed", "reviewed")
+FAILURES: list[str] = []  # what the failed pages answered, to print a few
 
 
 def _free_port() -> int:
@@ -140,13 +141,25 @@ def reader(port: int, cookie: str, claims: int, until: float, seed: int, out: li
                 break
         kind = rng.choice(KINDS)
         t0 = time.perf_counter()
+        path = _path(kind, rng, claims)
         try:
-            con.request("GET", _path(kind, rng, claims), headers={"Cookie": cookie})
-            resp = con.getresponse()
-            resp.read()
+            try:
+                con.request("GET", path, headers={"Cookie": cookie})
+                resp = con.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed the idle keep-alive connection (uvicorn: after 5 s) as this
+                # request went out: what a browser does, open a new one and ask again.
+                con.close()
+                con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                con.request("GET", path, headers={"Cookie": cookie})
+                resp = con.getresponse()
+            body = resp.read()
             ok = resp.status == 200
-        except (OSError, http.client.HTTPException):
+            if not ok:
+                FAILURES.append(f"{kind}: HTTP {resp.status} {body[:120]!r}")
+        except (OSError, http.client.HTTPException) as exc:
             ok = False
+            FAILURES.append(f"{kind}: {type(exc).__name__} {exc}")
             con.close()
             con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         out.append((kind, time.perf_counter() - t0, ok))
@@ -219,7 +232,7 @@ def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: boo
         for t in threads:
             t.join()
         elapsed = time.monotonic() - t0
-        summary: dict[str, Any] = {"pages": _summary(results, elapsed)}
+        summary: dict[str, Any] = {"pages": _summary(results, elapsed), "failures": sorted(set(FAILURES))[:5]}
         if writer is not None:
             try:
                 stdout, stderr = writer.communicate(timeout=seconds + 120)
@@ -236,6 +249,8 @@ def _print(summary: dict[str, Any]) -> None:
     for kind, b in summary["pages"].items():
         print(f"desk  {kind:<13} p50 {b['p50_ms']:>7.1f} ms  p95 {b['p95_ms']:>7.1f} ms  p99 {b['p99_ms']:>7.1f} ms  "
               f"{b['pages_per_s']:>6.1f} pages/s  {b['pages']:>6} pages  {b['errors']} errors")
+    for failure in summary.get("failures", []):
+        print(f"failed  {failure}")
     w = summary.get("writer")
     if w is not None:
         if "error" in w:

@@ -65,6 +65,7 @@ class SharedReader:
         self._last_used = 0.0
         self._migrated = False
         self._closer_running = False
+        self._checked = -1  # inode of the file whose schema was checked
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -120,14 +121,17 @@ class SharedReader:
             if _is_lock_error(exc):
                 return
             raise _open_error(self.path, exc) from None
-        try:
-            problem = _schema_problem(con, writing=False)
-        except duckdb.Error as exc:
-            con.close()
-            raise _open_error(self.path, exc) from None
-        if problem:
-            con.close()
-            raise ClaimdeskError(problem, path=str(self.path))
+        identity = self.path.stat().st_ino
+        if identity != self._checked:  # once per file, not per reopen: a writer cannot change what it is
+            try:
+                problem = _schema_problem(con, writing=False)
+            except duckdb.Error as exc:
+                con.close()
+                raise _open_error(self.path, exc) from None
+            if problem:
+                con.close()
+                raise ClaimdeskError(problem, path=str(self.path))
+            self._checked = identity
         self._con = con
         self._gate.reader_open = True
         self._last_used = time.monotonic()
