@@ -1,12 +1,13 @@
 """The editors' review desk: a small server-rendered FastAPI app over the DuckDB file.
 
 Why it looks like this:
-- The app holds no SQL (all of it is in `store.review_queries`) and no open
-  database: every request opens a short `store.db.session`, which retries while a
-  check flow in another process holds DuckDB's single-writer lock, and closes it
-  before the response is sent. Endpoints are plain `def`, so that waiting happens
-  in the thread pool, never on the event loop; sessions within the app are taken
-  one at a time (see `_Desk.db`).
+- The app holds no SQL (all of it is in `store.review_queries`). Pages read through
+  one read-only DuckDB instance shared by the app's threads (`_Desk.read`,
+  store/shared_reads.py), which lets go of the file whenever a writer, here or in a
+  check flow's process, waits for it; the queue's whole-database figures are cached
+  (review/desk_cache.py). Writes open a short `store.db.session`, one at a time
+  (`_Desk.db`). Endpoints are plain `def`, so waiting for the database happens in
+  the thread pool, never on the event loop (docs/desk-under-load.md).
 - Every page is rendered from one plain `data` dict, which is also the page's JSON
   twin (`?format=json` or a `.json` suffix), so scripts and tests see what editors see.
 - Article and source texts are untrusted: Jinja autoescapes everything, pages carry
