@@ -42,12 +42,13 @@ from starlette.exceptions import HTTPException
 
 from claimdesk.errors import ClaimdeskError
 from claims.rules import RULE_BY_NAME
-from review import chart, compare, text
+from review import chart, compare, queue_snapshot, text
 from review.auth import AuthOptions, Sessions, allows
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
 from review.desk_cache import DeskCache, neighbours_in
 from review.login import authenticate, client_address, install_login, refusal
 from review.login import wants_json as _wants_json
+from review.queue_snapshot import QueueSnapshot
 from review.submit import DeskChecker, install_submit
 from store import review_queries as q
 from store.computed import computed_for_claim
@@ -419,7 +420,8 @@ def _queue_order(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) 
     order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
 
     def order() -> tuple[list[str], dict[str, int]]:
-        ids = q.queue_ids(con, order_filter)
+        snap = _snapshot(desk, con)
+        ids = snap.ids(order_filter) if snap.covers(order_filter) else q.queue_ids(con, order_filter)
         return ids, {c: i for i, c in enumerate(ids)}
 
     return desk.cached(("order", order_filter), order)  # type: ignore[no-any-return]
@@ -436,8 +438,18 @@ def _queue(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> dic
         "per_page": f.per_page,
         "pages": max(1, -(-len(ids) // f.per_page)),
         "items": desk.cached(("rows", tuple(page_ids)), lambda: q.queue_rows(con, page_ids)),
-        "counts": desk.cached(("counts", order_filter), lambda: q.counts(con, order_filter)),
+        "counts": desk.cached(("counts", order_filter), lambda: _counts(desk, con, order_filter)),
     }
+
+
+def _snapshot(desk: _Desk, con: duckdb.DuckDBPyConnection) -> QueueSnapshot:
+    """Every claim in queue order with its tab flags: one scan for all tabs' orders and counts."""
+    return desk.cached("snapshot", lambda: queue_snapshot.snapshot(con))  # type: ignore[no-any-return]
+
+
+def _counts(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> dict[str, Any]:
+    snap = _snapshot(desk, con)
+    return snap.counts(f) if snap.covers(f) else q.counts(con, f)
 
 
 def _neighbours(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter, claim_id: str) -> dict[str, Any]:

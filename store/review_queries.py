@@ -198,6 +198,14 @@ def queue_ids(con: duckdb.DuckDBPyConnection, f: QueueFilter) -> list[str]:
         f"SELECT claim_id FROM ({_QUEUE_BASE}) WHERE {where} ORDER BY {_QUEUE_ORDER}", params).fetchall()]
 
 
+def queue_snapshot_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """(claim_id, verdict, reviewed, flagged, disagreement) of every claim, in queue order
+    (review/queue_snapshot.py derives every tab's order and counts from it)."""
+    return con.execute(
+        f"SELECT claim_id, verdict, reviewed, flagged, disagreement FROM ({_QUEUE_BASE}) ORDER BY {_QUEUE_ORDER}"
+    ).fetchall()
+
+
 def filter_options(con: duckdb.DuckDBPyConnection, max_articles: int | None = None, keep: str = "") -> Row:
     """Articles and sources for the queue's filter menus.
 
