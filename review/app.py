@@ -1,12 +1,13 @@
 """The editors' review desk: a small server-rendered FastAPI app over the DuckDB file.
 
 Why it looks like this:
-- The app holds no SQL (all of it is in `store.review_queries`) and no open
-  database: every request opens a short `store.db.session`, which retries while a
-  check flow in another process holds DuckDB's single-writer lock, and closes it
-  before the response is sent. Endpoints are plain `def`, so that waiting happens
-  in the thread pool, never on the event loop; sessions within the app are taken
-  one at a time (see `_Desk.db`).
+- The app holds no SQL (all of it is in `store.review_queries`). Pages read through
+  one read-only DuckDB instance shared by the app's threads (`_Desk.read`,
+  store/shared_reads.py), which lets go of the file whenever a writer, here or in a
+  check flow's process, waits for it; the queue's whole-database figures are cached
+  (review/desk_cache.py). Writes open a short `store.db.session`, one at a time
+  (`_Desk.db`). Endpoints are plain `def`, so waiting for the database happens in
+  the thread pool, never on the event loop (docs/desk-under-load.md).
 - Every page is rendered from one plain `data` dict, which is also the page's JSON
   twin (`?format=json` or a `.json` suffix), so scripts and tests see what editors see.
 - Article and source texts are untrusted: Jinja autoescapes everything, pages carry
@@ -41,15 +42,18 @@ from starlette.exceptions import HTTPException
 
 from claimdesk.errors import ClaimdeskError
 from claims.rules import RULE_BY_NAME
-from review import chart, compare, text
+from review import chart, compare, queue_snapshot, text
 from review.auth import AuthOptions, Sessions, allows
 from review.csrf import COOKIE, FIELD, Csrf, origin_problem
+from review.desk_cache import DeskCache, neighbours_in
 from review.login import authenticate, client_address, install_login, refusal
 from review.login import wants_json as _wants_json
+from review.queue_snapshot import QueueSnapshot
 from review.submit import DeskChecker, install_submit
 from store import review_queries as q
 from store.computed import computed_for_claim
 from store.db import session
+from store.shared_reads import readers_for
 
 log = logging.getLogger("claimdesk.review")
 
@@ -57,6 +61,8 @@ HERE = Path(__file__).resolve().parent
 # Host names the desk answers to; anything else is refused (DNS rebinding). "testserver" is
 # the name Starlette's TestClient sends.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "testserver")
+# The queue's article menu lists at most this many articles, the most recently added (issue #16).
+MENU_ARTICLES = 200
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -158,17 +164,31 @@ class _Desk:
         self.allowed_hosts = tuple(allowed_hosts)
         self.env = _environment()
         self._db_lock = threading.Lock()
+        self.cache = DeskCache()
 
     @contextlib.contextmanager
     def db(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short session, one at a time within this process.
+        """A short write session, one at a time within this process; the cached figures are then dropped.
 
-        `store.db.connect` re-creates the views on every open, and two threads doing
-        that at once on the same file fail with a DuckDB catalog write-write conflict.
-        Requests take ~50-150 ms, so serialising them costs an editor nothing.
+        `store.db.connect` re-creates changed views on open, and two threads doing that at
+        once on the same file fail with a DuckDB catalog write-write conflict. The session
+        closes the shared read-only instance first (store/read_gate.py).
         """
-        with self._db_lock, session(self.db_path) as con:
+        try:
+            with self._db_lock, session(self.db_path) as con:
+                yield con
+        finally:
+            self.cache.clear()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for a page's reads: shared read-only instance, no lock, no migration (store/shared_reads.py)."""
+        with readers_for(self.db_path).read() as con:
             yield con
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A whole-database figure for the read in progress, from the cache when fresh enough (review/desk_cache.py)."""
+        return self.cache.get(key, readers_for(self.db_path).generation, compute)
 
     def render(
         self, request: Request, template: str, data: dict[str, Any], *, status: int = 200, **extra: Any
@@ -303,10 +323,12 @@ def _install_pages(app: FastAPI, desk: _Desk) -> None:
     @app.get("/queue.json", response_class=HTMLResponse)
     def queue_page(request: Request) -> Response:
         f = _filter(request.query_params)
-        with desk.db() as con:
-            data = q.queue(con, f)
-            data["chart"] = q.verdicts_per_article(con)
-            data["options"] = q.filter_options(con)
+        with desk.read() as con:
+            data = _queue(desk, con, f)
+            data["chart"] = desk.cached("chart", lambda: q.verdicts_per_article(con))
+            data["options"] = desk.cached(
+                ("options", f.article), lambda: q.filter_options(con, max_articles=MENU_ARTICLES, keep=f.article)
+            )
         data["filters"] = {"verdict": f.verdict, "article": f.article, "source": f.source, "status": f.status}
         return desk.render(
             request,
@@ -349,9 +371,9 @@ def _deciding_rule(claim: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     f = _filter(request.query_params)
-    with desk.db() as con:
+    with desk.read() as con:
         detail = q.claim_detail(con, claim_id)
-        nav = q.neighbours(con, f, claim_id)
+        nav = _neighbours(desk, con, f, claim_id)
         computed = computed_for_claim(con, claim_id)  # issue #15: the arithmetic behind the verdict
     claim = detail["claim"]
     evidence = detail["evidence"]
@@ -393,8 +415,51 @@ def _claim_page(request: Request, desk: _Desk, claim_id: str) -> Response:
     )
 
 
+def _queue_order(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> tuple[list[str], dict[str, int]]:
+    """The filtered queue's claim ids in order and their positions, cached (the page is not part of the key)."""
+    order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
+
+    def order() -> tuple[list[str], dict[str, int]]:
+        snap = _snapshot(desk, con)
+        ids = snap.ids(order_filter) if snap.covers(order_filter) else q.queue_ids(con, order_filter)
+        return ids, {c: i for i, c in enumerate(ids)}
+
+    return desk.cached(("order", order_filter), order)  # type: ignore[no-any-return]
+
+
+def _queue(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> dict[str, Any]:
+    """`review_queries.queue`, from the cached order and counts: one page's rows is all that is read."""
+    ids, _ = _queue_order(desk, con, f)
+    page_ids = ids[(f.page - 1) * f.per_page : f.page * f.per_page]
+    order_filter = q.QueueFilter(f.verdict, f.article, f.source, f.status)
+    return {
+        "total": len(ids),
+        "page": f.page,
+        "per_page": f.per_page,
+        "pages": max(1, -(-len(ids) // f.per_page)),
+        "items": desk.cached(("rows", tuple(page_ids)), lambda: q.queue_rows(con, page_ids)),
+        "counts": desk.cached(("counts", order_filter), lambda: _counts(desk, con, order_filter)),
+    }
+
+
+def _snapshot(desk: _Desk, con: duckdb.DuckDBPyConnection) -> QueueSnapshot:
+    """Every claim in queue order with its tab flags: one scan for all tabs' orders and counts."""
+    return desk.cached("snapshot", lambda: queue_snapshot.snapshot(con))  # type: ignore[no-any-return]
+
+
+def _counts(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter) -> dict[str, Any]:
+    snap = _snapshot(desk, con)
+    return snap.counts(f) if snap.covers(f) else q.counts(con, f)
+
+
+def _neighbours(desk: _Desk, con: duckdb.DuckDBPyConnection, f: q.QueueFilter, claim_id: str) -> dict[str, Any]:
+    """Previous/next in the editor's queue, from the cached queue order."""
+    ids, index = _queue_order(desk, con, f)
+    return neighbours_in(ids, index, claim_id)
+
+
 def _article_page(request: Request, desk: _Desk, article_id: str) -> Response:
-    with desk.db() as con:
+    with desk.read() as con:
         detail = q.article_detail(con, article_id)
     data = {
         **detail,

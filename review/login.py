@@ -57,7 +57,7 @@ def authenticate(desk: Any, request: Request) -> dict[str, Any] | None:
     session = desk.sessions.read(request.cookies.get(auth.SESSION_COOKIE))
     if not proxy_name and session is None:
         return None
-    with desk.db() as con:
+    with desk.read() as con:
         if proxy_name:
             user = accounts.user_by_name(con, proxy_name)
         else:
@@ -101,7 +101,7 @@ def _check_form(request: Request, csrf: Csrf, token: str) -> None:
 
 def install_login(app: FastAPI, desk: Any) -> None:
     def login_form(request: Request, next_: str, error: str = "", status: int = 200) -> Response:
-        with desk.db() as con:
+        with desk.read() as con:
             empty = accounts.active_accounts(con) == 0 and not desk.auth.proxy_enabled
         data = {"next": safe_next(next_), "error": error, "no_accounts": empty, "first_admin": auth.FIRST_ADMIN}
         return desk.render(request, "login.html", data, status=status)

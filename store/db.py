@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from claimdesk.errors import ClaimdeskError
+from store import read_gate
 from store.migrations import MIGRATIONS, migrate
 
 LOCK_WAIT_SECONDS = 60.0
@@ -71,9 +72,13 @@ def _open_error(path: Path, exc: Exception) -> ClaimdeskError:
 def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.05
+    waited = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            if waited:
+                read_gate.clear_writer_waiting(path)
+            return con
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() > deadline:
                 raise _open_error(path, exc) from None
@@ -82,6 +87,10 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
         except duckdb.Error as exc:
             if not _is_lock_error(exc) or time.monotonic() > deadline:  # (a Binder error when in-process)
                 raise _open_error(path, exc) from None
+        if not read_only:
+            # Tell a review desk holding the file open for reading to let go (store/read_gate.py).
+            read_gate.touch_writer_waiting(path)
+            waited = True
         # Short, jittered waits: the other process holds the lock for one article at a time.
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.2)
@@ -229,13 +238,36 @@ def session(path: str | Path, *, read_only: bool = False, fold: bool = True) -> 
     short: the pipeline folds every few articles and at the end of each batch
     (`checkpoint`), so the main file is whole again after every batch.
     """
-    con = connect(path, read_only=read_only)
+    if read_only:
+        con = connect(path, read_only=True)
+    else:
+        con = _gated_connect(path)
     try:
         if not fold and not read_only:
             con.execute("PRAGMA disable_checkpoint_on_shutdown")
         yield con
     finally:
         con.close()
+        if not read_only:
+            read_gate.gate(path).release_writer()
+
+
+def _gated_connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection once this process's shared read-only instance is closed.
+
+    The gate is held from here until `session` closes the connection (`release_writer`):
+    the review desk's shared reader (store/shared_reads.py) stays closed meanwhile.
+    """
+    g = read_gate.gate(path)
+    try:
+        g.acquire_writer(LOCK_WAIT_SECONDS)
+    except TimeoutError as exc:
+        raise ClaimdeskError(f"cannot open database: {exc}", path=str(path)) from None
+    try:
+        return connect(path)
+    except BaseException:
+        g.release_writer()
+        raise
 
 
 def checkpoint(path: str | Path) -> None:

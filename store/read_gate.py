@@ -1,0 +1,110 @@
+"""Who may have a database file open in this process: the shared read-only instance or writers.
+
+DuckDB refuses, within one process, a read-write connection to a file while a read-only
+one is open ("different configuration"), and across processes a read-only instance
+blocks every other process's writes. The review desk reads through one shared
+read-only instance (`store.shared_reads`); every read-write `store.db.session` of the
+same process (the desk's own reviews and sign-ins, a flow run by `claimdesk serve`)
+first asks this gate to have that instance closed, and the instance is not reopened
+while a writer is open or waiting. Other processes ask through a file instead
+(`writer_waiting_path`): a writer that finds the file locked touches
+`DB.writer-waiting`, and the desk stops letting new readers in while it is fresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from pathlib import Path
+
+# A writer in another process touches the flag on every retry (at most every 0.2 s); older
+# than this it is left over from a writer that gave up or crashed, and is ignored.
+WAITING_FRESH_SECONDS = 1.0
+
+_local = threading.local()
+
+
+def writer_waiting_path(path: str | Path) -> Path:
+    """`DB.writer-waiting`, beside the database: a writer in another process is waiting for it."""
+    path = Path(path)
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def touch_writer_waiting(path: str | Path) -> None:
+    """Say, to the desk of another process, that this process waits to write (best effort)."""
+    with contextlib.suppress(OSError):
+        writer_waiting_path(path).touch()
+
+
+def clear_writer_waiting(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        writer_waiting_path(path).unlink()
+
+
+def writer_waiting_elsewhere(path: str | Path) -> bool:
+    """Whether a writer in another process asked for the file within the last second."""
+    try:
+        age = time.time() - writer_waiting_path(path).stat().st_mtime
+    except OSError:
+        return False
+    return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
+
+
+class Gate:
+    """One database file's in-process state: writers open or waiting, and the read-only instance.
+
+    `cond` guards both; the shared reader (store.shared_reads) keeps `reader_open` true
+    while its instance is open and closes it as soon as `writers` is non-zero and its
+    last read has finished.
+    """
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.writers = 0
+        self.reader_open = False
+
+    def acquire_writer(self, wait: float) -> None:
+        """Count a write session in, once the shared read-only instance has closed.
+
+        Raises TimeoutError when the instance's reads have not finished within `wait`
+        seconds, and RuntimeError when this very thread is inside a shared read (it would
+        wait for itself).
+        """
+        if reading_in_this_thread():
+            raise RuntimeError("a write session was opened inside a shared read of the same thread")
+        with self.cond:
+            self.writers += 1
+            self.cond.notify_all()
+            deadline = time.monotonic() + wait
+            while self.reader_open:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.writers -= 1
+                    self.cond.notify_all()
+                    raise TimeoutError("the review desk's reads did not finish")
+                self.cond.wait(min(left, 0.05))
+
+    def release_writer(self) -> None:
+        with self.cond:
+            self.writers -= 1
+            self.cond.notify_all()
+
+
+_GATES: dict[str, Gate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def gate(path: str | Path) -> Gate:
+    key = os.path.abspath(path)
+    with _GATES_LOCK:
+        return _GATES.setdefault(key, Gate())
+
+
+def reading_in_this_thread() -> bool:
+    return bool(getattr(_local, "reads", 0))
+
+
+def note_read(delta: int) -> None:
+    _local.reads = getattr(_local, "reads", 0) + delta

@@ -1,0 +1,186 @@
+"""Reads for a long-running process (the review desk): one read-only DuckDB instance, a cursor each.
+
+Why: a read-write `store.db.session` per page cost a schema check, a migration pass
+(views re-created when changed) and a fold of the write-ahead log on close, and the
+desk took them one at a time. Reads need none of that. Here the threads of the process
+share one read-only instance of the file (DuckDB runs their queries in parallel), each
+read gets its own cursor, and there is no process lock.
+
+What it must not do is keep writers out, since a read-only instance holds a shared
+lock on the file and DuckDB lets nobody write while it is held:
+- a write session of this process (store.db.session) raises the file's `read_gate`:
+  no new reads start, the instance closes when the last one ends, the writer writes,
+  then reads reopen the instance and see the new rows;
+- a writer in another process (a check flow) that finds the file locked touches
+  `DB.writer-waiting` (store.db); while that flag is fresh no new reads start and the
+  instance closes as soon as the reads in flight end, so the flow waits for at most
+  the pages being served, never for a stream of them.
+- when no read is running the instance is closed after `LINGER_SECONDS`.
+
+`generation` names the database state the instance opened on (the sizes and times of
+the file and its write-ahead log), so callers can cache what they computed from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from claimdesk.errors import ClaimdeskError
+from store import read_gate
+from store.db import LOCK_WAIT_SECONDS, _is_lock_error, _open_error, _schema_problem, session
+
+LINGER_SECONDS = 0.5
+
+
+def _generation(path: Path) -> tuple[int, ...]:
+    """The file's state, from what every commit changes: the main file or its write-ahead log."""
+    out: list[int] = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = p.stat()
+            out += [st.st_mtime_ns, st.st_size, st.st_ino]
+        except OSError:
+            out += [0, 0, 0]
+    return tuple(out)
+
+
+class SharedReader:
+    """Read-only cursors on one database file, for the threads of this process."""
+
+    def __init__(self, path: str | Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+        self.path = Path(path)
+        self.wait = wait
+        self.generation: tuple[int, ...] = ()
+        self._gate = read_gate.gate(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._last_used = 0.0
+        self._migrated = False
+        self._closer_running = False
+        self._checked = -1  # inode of the file whose schema was checked
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the shared instance, for one page's queries; waits while a writer is waiting."""
+        if not self._migrated:
+            self._migrate_once()
+        cur = self._enter()
+        read_gate.note_read(1)
+        try:
+            yield cur
+        finally:
+            read_gate.note_read(-1)
+            cur.close()
+            self._leave()
+
+    def _migrate_once(self) -> None:
+        """One read-write session before the first read: create or migrate the file as every open used to."""
+        with session(self.path):
+            pass
+        self._migrated = True
+
+    def _enter(self) -> duckdb.DuckDBPyConnection:
+        g = self._gate
+        deadline = time.monotonic() + self.wait
+        with g.cond:
+            while True:
+                if not g.writers and not read_gate.writer_waiting_elsewhere(self.path):
+                    if self._con is None:
+                        self._open()
+                    if self._con is not None:
+                        self._users += 1
+                        return self._con.cursor()
+                elif self._con is not None and not self._users:
+                    self._close()
+                if time.monotonic() > deadline:
+                    raise ClaimdeskError("cannot open database: a writer holds it", path=str(self.path))
+                g.cond.wait(0.005 + 0.01 * random.random())
+
+    def _leave(self) -> None:
+        g = self._gate
+        with g.cond:
+            self._users -= 1
+            self._last_used = time.monotonic()
+            if not self._users and (g.writers or read_gate.writer_waiting_elsewhere(self.path)):
+                self._close()
+            g.cond.notify_all()
+
+    def _open(self) -> None:
+        """Open the instance (one try: the caller waits and retries while another process writes)."""
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                return
+            raise _open_error(self.path, exc) from None
+        identity = self.path.stat().st_ino
+        if identity != self._checked:  # once per file, not per reopen: a writer cannot change what it is
+            try:
+                problem = _schema_problem(con, writing=False)
+            except duckdb.Error as exc:
+                con.close()
+                raise _open_error(self.path, exc) from None
+            if problem:
+                con.close()
+                raise ClaimdeskError(problem, path=str(self.path))
+            self._checked = identity
+        self._con = con
+        self._gate.reader_open = True
+        self._last_used = time.monotonic()
+        self.generation = _generation(self.path)
+        if not self._closer_running:
+            self._closer_running = True
+            threading.Thread(target=self._close_when_idle, daemon=True, name="shared-reader-closer").start()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._gate.reader_open = False
+        self._gate.cond.notify_all()
+
+    def _close_when_idle(self) -> None:
+        """Close the idle instance when a writer (here or elsewhere) waits, or after LINGER_SECONDS.
+
+        Runs while the instance is open (started by `_open`), so an idle desk costs no thread.
+        """
+        g = self._gate
+        while True:
+            with g.cond:
+                g.cond.wait(0.02)
+                if self._con is None:
+                    self._closer_running = False
+                    return
+                if self._con is not None and not self._users and (
+                    g.writers
+                    or read_gate.writer_waiting_elsewhere(self.path)
+                    or time.monotonic() - self._last_used > LINGER_SECONDS
+                ):
+                    self._close()
+
+    def close(self) -> None:
+        with self._gate.cond:
+            if not self._users:
+                self._close()
+
+
+def readers_for(path: str | Path) -> SharedReader:
+    """The process's shared reader of `path` (one per file, so one instance and one closer thread)."""
+    key = os.path.abspath(path)
+    with _READERS_LOCK:
+        reader = _READERS.get(key)
+        if reader is None:
+            reader = _READERS[key] = SharedReader(path)
+        return reader
+
+
+_READERS: dict[str, SharedReader] = {}
+_READERS_LOCK = threading.Lock()
