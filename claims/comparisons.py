@@ -46,7 +46,9 @@ def bounded(q: Quantity) -> bool:
     if math.isinf(q.high) or q.low <= 0 and q.high == q.value:
         return False
     width = q.high - q.low
-    return width <= (5.0 if q.unit in ("percent", "points") else abs(q.value) * 0.1 + 1e-9)
+    # "Nine in ten" (85-95%) is a specific figure rounded to tenths, not a bound.
+    points = 10.0 if q.kind == "fraction" else 5.0
+    return width <= (points if q.unit in ("percent", "points") else abs(q.value) * 0.1 + 1e-9)
 
 
 def values_match(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:

@@ -11,6 +11,8 @@ every verdict.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from claims.comparisons import (
     bounded,
     compare_attribution,
@@ -84,6 +86,7 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     decided: dict[str, list[tuple[VerdictRule, Evidence, Comparisons]]] = {v: [] for v in VERDICT_PREFERENCE}
     other_things: list[tuple[Evidence, Comparisons]] = []
     for ev in candidates:
+        ev = _fall_as_negative(claim, ev)
         f = ev.finding
         if f is None or f.quantity is None or ev.similarity < t.min_similarity:
             continue
@@ -104,6 +107,20 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
         return _decide(CONFLICTING_OTHER_THING, claim, ev, comps, t)
     best = max(candidates, key=lambda e: e.similarity, default=None)
     return _decide(NO_MATCHING_STATEMENT, claim, best, (), t)
+
+
+def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:
+    """A fall stated as a size against a source's negative figure: "prices fell by 3.4%" and
+    "annual growth slipped back to -3.4%" are one figure, so the source's is read as the size
+    of the fall (sign dropped) for every comparison."""
+    f, q = ev.finding, claim.quantity
+    if (f is None or f.quantity is None or q is None or claim.direction != "down" or q.value <= 0
+            or f.quantity.value >= 0 or f.quantity.high > 0):
+        return ev
+    fq = f.quantity
+    flipped = replace(fq, value=-fq.value, low=-fq.high, high=-fq.low, low_inclusive=fq.high_inclusive,
+                      high_inclusive=fq.low_inclusive)
+    return replace(ev, finding=replace(f, quantity=flipped, direction="down"))
 
 
 def _judge_direction_only(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:

@@ -138,3 +138,34 @@ def test_period_ranges_overlap():
     assert compare_period(claim("5%", period="2019-2022"), claim("5%", period="2020")) is True
     assert compare_period(claim("5%", period="2019"), claim("5%", period="2022")) is False
     assert compare_period(claim("5%"), claim("5%", period="2022")) is None
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("Seventy-one percent of teens said they visit YouTube at least daily.",
+     "About seven-in-ten teens say they visit YouTube daily, including 16% who report being on the site almost constantly."),
+    ("A substantial 93% of teens admitted to using YouTube.",
+     "Roughly nine-in-ten U.S. teens say they use YouTube, making it the most widely used platform."),
+])
+def test_an_exact_share_inside_a_source_ratio_in_tenths_is_supported(nlp, claim: str, source: str):
+    """Pew writes "seven-in-ten" for 71%: the claim's exact figure is the one the ratio rounds,
+    and the sentence's other figure (16%) is no contradiction once the ratio is read."""
+    from claims.extract import extract_claims
+    from claims.model import Evidence
+
+    c = extract_claims(claim, nlp)[0]
+    evs = [Evidence(f"s{i}", "src", "Pew", f.sentence, f.start, f.end, 0.9, f) for i, f in enumerate(extract_claims(source, nlp))]
+    v = judge(c, evs)
+    assert (v.verdict, v.rule) == ("supported", "compatible_figure"), v.explanation
+
+
+def test_a_fall_matches_a_source_negative_rate_of_the_same_size(nlp):
+    from claims.extract import extract_claims
+    from claims.model import Evidence
+
+    c = extract_claims("The building society said prices in the year to May fell by 3.4%.", nlp)[0]
+    f = extract_claims("The annual rate of house price growth slipped back to -3.4% in May, from -2.7% in April.", nlp)[0]
+    v = judge(c, [Evidence("s", "src", "House Price Index", f.sentence, f.start, f.end, 0.8, f)])
+    assert v.verdict == "supported", v.explanation
+    # a rise of the same size is not the source's fall
+    c = extract_claims("The building society said prices in the year to May rose by 3.4%.", nlp)[0]
+    assert judge(c, [Evidence("s", "src", "House Price Index", f.sentence, f.start, f.end, 0.8, f)]).verdict != "supported"
