@@ -171,7 +171,7 @@ def _eval_arguments(ev: argparse.ArgumentParser) -> None:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from claims.evaluation import SystemClaim, class_table, load_gold, score
+    from claims.evaluation import SystemClaim, class_table, load_gold, rule_table, score
     from store import reads
     from store.db import session
 
@@ -190,12 +190,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         texts = {Path(p).name: t for p, t in reads.article_texts(con).items()}
     names = {g.article for g in gold}
     claims = [SystemClaim(Path(str(r["article_path"])).name, str(r["claim_id"]), str(r["claim_text"]), int(r["start_char"]),
-                          int(r["end_char"]), str(r["verdict"])) for r in rows if Path(str(r["article_path"])).name in names]
+                          int(r["end_char"]), str(r["verdict"]), str(r["rule"] or "")) for r in rows
+              if Path(str(r["article_path"])).name in names]
     rep = score(gold, texts, claims)
     if args.json:
         figures = rep.figures()
         if rep.by_class:
             figures["classes"] = {k: v.figures() for k, v in rep.by_class.items()}
+        figures["rules"] = {k: {"decided": sum(v), "right": v[0]} for k, v in rep.by_rule.items()}
         print(json.dumps(figures))
         return 0
     print(f"gold claims:            {rep.gold}")
@@ -206,6 +208,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"false alarms (supported flagged as problems): {rep.false_alarms}/{rep.supported_total}")
     print(f"extra flags:            {rep.extra_flags}  ({rep.extra_flags_outside_gold} outside any gold quote)")
     for line in class_table(rep):  # per error class (gold lines' "classes"), when the gold file names any
+        print(line)
+    for line in rule_table(rep):  # per deciding rule: how often its verdicts are right on this set
         print(line)
     for m in rep.misses:
         print(f"  miss: {m}")

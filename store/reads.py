@@ -50,7 +50,7 @@ def review_queue(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> li
 
 
 def claims_for_eval(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    cur = con.execute("SELECT article_path, claim_id, claim_text, start_char, end_char, verdict, flagged FROM claim_verdicts")
+    cur = con.execute("SELECT article_path, claim_id, claim_text, start_char, end_char, verdict, flagged, rule FROM claim_verdicts")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 

@@ -70,3 +70,22 @@ def test_load_gold_reads_classes_and_rejects_a_bare_string(tmp_path) -> None:
     path.write_text(json.dumps({"article": "a.txt", "quote": "y", "verdict": "supported", "classes": "scope"}) + "\n")
     with pytest.raises(ValueError, match="gold.jsonl:1"):
         load_gold(path)
+
+
+def test_each_deciding_rule_gets_its_decided_and_right_counts():
+    """`claimdesk eval` prints, per rule, how many found gold claims it decided and how many
+    of those verdicts are right: the figure that shows a rule that does not carry to new text."""
+    from claims.evaluation import rule_table
+
+    def claim(cid: str, quote: str, verdict: str, rule: str) -> SystemClaim:
+        s, e = _span(quote)
+        return SystemClaim("a.txt", cid, quote, s, e, verdict, rule)
+
+    rep = score(GOLD, {"a.txt": TEXT}, [
+        claim("c1", "Nearly half of teens (46%) say they are online almost constantly", "supported", "compatible_figure"),
+        claim("c2", "up from 24% in 2015", "supported", "compatible_figure"),
+        claim("c3", "Youth vaping rose 38% last year", "misrepresented", "number_vs_share_change"),
+    ])
+    assert rep.by_rule == {"compatible_figure": [1, 1], "number_vs_share_change": [1, 0]}
+    lines = rule_table(rep)
+    assert lines[1].split() == ["compatible_figure", "2", "1"] and lines[2].split() == ["number_vs_share_change", "1", "1"]
