@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from claimdesk.errors import InputError
 from claimdesk.settings import Settings
+from claims.attribution import may_read_organisations
 from claims.extract import Sentence, claims_from_sentences, load_nlp, segment_many
 from claims.model import Claim
 from sources.readers import read_document
@@ -130,7 +131,8 @@ def _start_chunk(part: list[tuple[int, str]], settings: Settings, pool: ThreadPo
     from claims.checkworthy import prepare_sentences
 
     texts = [d for _, d in part]
-    per_doc = segment_many(texts, load_nlp(settings.models.spacy), settings.models.batch_size)
+    per_doc = segment_many(texts, load_nlp(settings.models.spacy), settings.models.batch_size,
+                           entities_where=may_read_organisations)
     distinct = list(dict.fromkeys(s.text for sentences in per_doc for s in sentences))
     vectors = pool.submit(embedder.encode, distinct) if distinct else _done(None)
     unscored = [_unscored(t, sents) for t, sents in zip(texts, per_doc, strict=True)]
