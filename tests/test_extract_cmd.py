@@ -6,7 +6,22 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    """One encoder process for the in-process runs below (each would otherwise start one
+    and import torch again); the CLI runs start their own."""
+    from claimdesk.settings import load_settings
+    from flows.encode_worker import EncoderProcess
+
+    settings = load_settings(None)
+    proc = EncoderProcess(settings.models.embedding, settings.models.batch_size)
+    yield proc
+    proc.close()
 
 TEXT = ("Nearly 80% of plastic surgeons expect more young patients, according to the AAFPRS survey. "
         "Thank you all for coming tonight.\n")
@@ -78,7 +93,7 @@ VARIED_LINES = [
 ]
 
 
-def test_extract_batched_matches_one_document_at_a_time(capsys):
+def test_extract_batched_matches_one_document_at_a_time(capsys, encoder):
     """Chunks of many lines give the same records, in the same order, as one line at a time."""
     from claimdesk.settings import load_settings
     from flows.extract_cmd import records_many, run_extract, sentence_records
@@ -105,7 +120,7 @@ def test_extract_batched_matches_one_document_at_a_time(capsys):
 
         stdin, sys.stdin = sys.stdin, io.StringIO(text)
         try:
-            run_extract("-", settings, lines=True, chunk=chunk)
+            run_extract("-", settings, lines=True, chunk=chunk, encoder=encoder)
         finally:
             sys.stdin = stdin
         outputs.append([json.loads(line) for line in capsys.readouterr().out.splitlines()])
@@ -116,11 +131,12 @@ def test_extract_batched_matches_one_document_at_a_time(capsys):
         assert abs(a["score"] - b["score"]) <= 2e-4 and a["sentence"] == b["sentence"] and a["claims"] == b["claims"]
 
 
-def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsys):
-    """The pipelined command (encoder in a worker thread, rules and scoring meanwhile) prints
-    exactly what the command printed before it was pipelined: `extract_lines_golden.jsonl`
-    is that command's output on these lines (commit 0b1e4a7, one chunk), and with 7-line
-    chunks several encodes overlap the next chunk's spaCy pass."""
+def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsys, encoder):
+    """The pipelined command (encoder in a process of its own with its linear layers on
+    real tokens only, the entity recogniser only where organisations are read, rules and
+    scoring meanwhile) prints exactly what the command printed before it was pipelined:
+    `extract_lines_golden.jsonl` is that command's output on these lines (commit 0b1e4a7,
+    one chunk), and with 7-line chunks several encodes overlap the next chunk's spaCy pass."""
     import io
     import sys
 
@@ -133,7 +149,7 @@ def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsy
     for chunk in (7, 512):
         stdin, sys.stdin = sys.stdin, io.StringIO(text)
         try:
-            run_extract("-", settings, lines=True, chunk=chunk)
+            run_extract("-", settings, lines=True, chunk=chunk, encoder=encoder)
         finally:
             sys.stdin = stdin
         assert capsys.readouterr().out == golden, f"chunk {chunk}"
@@ -152,3 +168,24 @@ def test_prepared_scoring_equals_score_sentences():
     assert np.array_equal(score_prepared(prepare_sentences(VARIED_LINES), vecs), whole)
     assert len(set(np.round(whole, 3))) > 5  # the scores vary, so equality means something
     assert score_prepared(prepare_sentences([]), np.zeros((0, 384), dtype=np.float32)).shape == (0,)
+
+
+def test_encoder_process_gives_the_vectors_of_an_in_process_encode(encoder):
+    """The worker's vectors are those the main process would compute, bit for bit, also
+    once it switches to two threads (the main process idle)."""
+    import numpy as np
+
+    from claimdesk.settings import load_settings
+    from sources.embed import Embedder
+
+    settings = load_settings(None)
+    here = Embedder(settings.models.embedding, settings.models.batch_size)
+    encoder.main_is_busy()
+    encoder.submit(VARIED_LINES[:16])
+    encoder.submit(VARIED_LINES[16:])
+    first = encoder.result()
+    encoder.main_is_idle()
+    second = encoder.result()
+    assert encoder.pending == 0
+    for got, texts in ((first, VARIED_LINES[:16]), (second, VARIED_LINES[16:])):
+        assert np.array_equal(got.view(np.uint32), here.encode(texts).view(np.uint32))
