@@ -5,16 +5,20 @@ all the chunk's paragraphs and one `encode` of its distinct sentences. Why: with
 `--lines` every line is a document of one or two sentences, and one pipe and one encode
 per line left spaCy's and the embedder's batches nearly empty and paid their set-up per
 line (issue #16: 23 ms a line above the pipeline's ~3 ms; the 4,880-line ClaimBuster
-test file did not finish in 12 minutes under load). A chunk's records are printed before
-the next chunk is read through the models, so output starts early and memory stays flat.
+test file did not finish in 12 minutes under load). A chunk's records print as soon as its
+vectors arrive, and at most `MAX_CHUNKS_AHEAD` chunks wait, so output starts early and
+memory stays bounded.
 
-`run_extract` overlaps the two models: one worker thread encodes chunk k while the main
-thread segments chunk k+1 with spaCy and runs the rules and the embedding-free half of
-the check-worthiness score (torch releases the GIL while it computes, so on two cores
-both run at once), and the embedder loads while spaCy does. The encode calls are
-exactly those of one chunk at a time (the same distinct sentences, in the same order,
-in the same batches), so the vectors, scores and output are byte-identical to
-`records_many` chunk by chunk (`tests/test_extract_cmd.py` compares them).
+`run_extract` overlaps the two models on the two cores: the encoder runs in a process of
+its own (`flows.encode_worker`, started first, so torch and spaCy load side by side) while
+this process segments up to `MAX_CHUNKS_AHEAD` chunks ahead with spaCy and runs the rules
+and the embedding-free half of the check-worthiness score; chunks print in order as their
+vectors arrive. The encode calls are exactly those of one chunk at a time (the same
+distinct sentences, in the same order, in the same batches), so the vectors, scores and
+output are byte-identical to `records_many` chunk by chunk (`tests/test_extract_cmd.py`
+compares them). spaCy's entity recogniser runs only on lines whose sentences could have
+their organisations read (`claims.attribution.may_read_organisations`), which leaves the
+output as it was at half of spaCy's cost (issue #16, benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
