@@ -189,3 +189,24 @@ def test_encoder_process_gives_the_vectors_of_an_in_process_encode(encoder):
     assert encoder.pending == 0
     for got, texts in ((first, VARIED_LINES[:16]), (second, VARIED_LINES[16:])):
         assert np.array_equal(got.view(np.uint32), here.encode(texts).view(np.uint32))
+
+
+def test_entity_recogniser_only_where_organisations_are_read():
+    """`entities_where`: the same sentences and subjects everywhere, the same organisations
+    on the lines that name a survey, report, study, poll or data, none elsewhere (so "ner"
+    really did not run there)."""
+    from claimdesk.settings import load_settings
+    from claims.attribution import may_read_organisations
+    from claims.sentences import load_nlp, segment_many
+
+    lines = [*VARIED_LINES, "The Federal Reserve in Washington raised rates three times, Goldman Sachs said.",
+             "A Gallup survey of 1,000 adults found that 40% trust the Senate."]
+    nlp = load_nlp(load_settings(None).models.spacy)
+    full = segment_many(lines, nlp)
+    lazy = segment_many(lines, nlp, entities_where=may_read_organisations)
+    assert [[(s.text, s.start, s.end, s.in_quote, s.subject) for s in d] for d in lazy] == \
+           [[(s.text, s.start, s.end, s.in_quote, s.subject) for s in d] for d in full]
+    for line, f_doc, l_doc in zip(lines, full, lazy, strict=True):
+        assert [s.orgs for s in l_doc] == ([s.orgs for s in f_doc] if may_read_organisations(line) else [() for _ in l_doc])
+    assert any(s.orgs for s in full[-2]) and not any(s.orgs for s in lazy[-2])  # not cued: skipped
+    assert any(s.orgs for s in lazy[-1])  # cued ("survey"): recognised
