@@ -63,14 +63,14 @@ def _note_padding(module: Any, args: tuple, kwargs: dict) -> None:
 
     features = args[0] if args else kwargs.get("features", {})
     mask = features.get("attention_mask") if isinstance(features, dict) else None
-    _batch.rows, _batch.shape = None, None
+    _batch.rows, _batch.shape, _batch.gathered = None, None, None
     if isinstance(mask, torch.Tensor) and mask.dim() == 2 and not bool(mask.all()):
         _batch.rows = mask.reshape(-1).nonzero().squeeze(1)
         _batch.shape = tuple(mask.shape)
 
 
 def _forget_padding(module: Any, args: tuple, kwargs: dict, output: Any) -> None:
-    _batch.rows, _batch.shape = None, None
+    _batch.rows, _batch.shape, _batch.gathered = None, None, None
 
 
 def _packed_forward(lin: torch.nn.Linear):
@@ -81,7 +81,14 @@ def _packed_forward(lin: torch.nn.Linear):
         if rows is None or x.dim() != 3 or tuple(x.shape[:2]) != _batch.shape:
             return F.linear(x, lin.weight, lin.bias)
         b, n, k = x.shape
-        real = F.linear(x.reshape(b * n, k).index_select(0, rows), lin.weight, lin.bias)
+        # Query, key and value read the same hidden states: gather their real rows once.
+        cached = getattr(_batch, "gathered", None)
+        if cached is not None and cached[0] is x:
+            real_in = cached[1]
+        else:
+            real_in = x.reshape(b * n, k).index_select(0, rows)
+            _batch.gathered = (x, real_in)
+        real = F.linear(real_in, lin.weight, lin.bias)
         out = x.new_zeros(b * n, lin.out_features)
         out.index_copy_(0, rows, real)
         return out.view(b, n, lin.out_features)
