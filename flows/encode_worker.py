@@ -8,10 +8,12 @@ side by side, and the encoder (the bulk of `extract --lines`) never waits for th
 process's Python (spaCy, the rules, scoring, JSON) or the other way round.
 
 The worker runs the same `Embedder.encode` calls, in the order they are sent, so its
-vectors are those the main process would compute. It uses one torch thread while the
-main process has spaCy work left (two threads would only fight over the two cores), and
-two once the main process says it has nothing left but waiting (`main_idle`); the thread
-count does not change the vectors (same bits, checked on the ClaimBuster test file).
+vectors are those the main process would compute. It uses one torch thread. It can take
+`threads_when_idle` threads while the main process only waits (`main_idle`, checked before
+every batch; the thread count does not change the vectors, tested), but on this shared
+2-core machine two threads were slower: the full ClaimBuster test file took 4 min 52 s and
+278 CPU-s with two, 3 min 22 s and 205 CPU-s with one (benchmarks/RESULTS.md), as the
+second OpenMP thread spins at every operator while the other cores' work preempts it.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _serve(spec: str, batch_size: int, requests: Any, results: Any, main_idle: A
 class EncoderProcess:
     """Vectors computed in a child process; `submit` in order, `result` in the same order."""
 
-    def __init__(self, spec: str, batch_size: int, threads_when_idle: int = 2) -> None:
+    def __init__(self, spec: str, batch_size: int, threads_when_idle: int = 1) -> None:
         # spawn, not fork: the caller may already have torch's thread pool running (tests),
         # and a forked OpenMP pool can hang.
         ctx = multiprocessing.get_context("spawn")
@@ -82,8 +84,8 @@ class EncoderProcess:
         return self._pending > 0 and not self._results.empty()
 
     def result(self) -> np.ndarray:
-        """The vectors of the oldest submitted texts; waits for them (and lets the worker use
-        both cores meanwhile)."""
+        """The vectors of the oldest submitted texts; waits for them (meanwhile the worker
+        may use `threads_when_idle` threads)."""
         waiting = not self._idle_for_good and self._results.empty()
         if waiting:
             self._main_idle.set()
@@ -117,7 +119,7 @@ class EncoderProcess:
         self._main_idle.clear()
 
     def main_is_idle(self) -> None:
-        """Tell the worker the main process only waits from now on: it may use both cores."""
+        """Tell the worker the main process only waits from now on (`threads_when_idle`)."""
         self._idle_for_good = True
         self._main_idle.set()
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 CHUNK_DOCS = 512
 # Chunks segmented ahead of the encoder at most: spaCy and the rules run ~4x faster than
 # the encoder, so this bounds the memory held for a long file (the main process then
-# waits, and the encoder meanwhile uses both cores).
+# waits).
 MAX_CHUNKS_AHEAD = 16
 
 
@@ -196,7 +196,7 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
         for part in _chunks(docs, chunk):
             pending.append(_start_chunk(part, settings, encoder))
             _print_ready(pending, encoder, settings, lines, wait=len(pending) > MAX_CHUNKS_AHEAD)
-        # Only printing is left here, so the encoder may take both cores.
+        # Only printing is left here.
         encoder.main_is_idle()
         while pending:
             _print_ready(pending, encoder, settings, lines, wait=True)

@@ -19,7 +19,8 @@ def encoder():
     from flows.encode_worker import EncoderProcess
 
     settings = load_settings(None)
-    proc = EncoderProcess(settings.models.embedding, settings.models.batch_size)
+    # Two threads while the main process waits, so the tests also run that path.
+    proc = EncoderProcess(settings.models.embedding, settings.models.batch_size, threads_when_idle=2)
     yield proc
     proc.close()
 
