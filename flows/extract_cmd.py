@@ -171,6 +171,16 @@ def _print_ready(pending: deque[_Chunk], encoder: EncoderProcess, settings: Sett
         wait = False
 
 
+def _spacy_without_torch() -> None:
+    """Keep this process from importing torch: only the encoder process needs it, but
+    thinc (under spaCy) imports it when it is installed, which cost this process a second
+    torch import (~3 CPU-s at start-up, issue #16). thinc treats a failed import as "no
+    torch" and spaCy's CPU pipelines do not use it. Only when torch is not loaded yet (a
+    CLI run, not a test process that has it already)."""
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+
+
 def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: int = CHUNK_DOCS,
                 encoder: EncoderProcess | None = None) -> int:
     """Print the records of the file (or stdin, "-"). `encoder`: a running encoder process
@@ -186,6 +196,8 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
     own_encoder = encoder is None
     if encoder is None:
         from sources.embed import resolve_model_path
+
+        _spacy_without_torch()
 
         resolve_model_path(settings.models.embedding)  # a bad config key fails here, in one line
         # Started first: it imports torch and loads the embedder while this process loads spaCy.
