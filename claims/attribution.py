@@ -23,6 +23,9 @@ _ATTRIB_PATTERNS = [
 _SAID = re.compile(rf"\s{REPORTING_VERB}\b")
 ANAPHORA = re.compile(r"\b(?:that\s+same|the\s+same|this|that|the)\s+(?:[A-Z][\w.&-]*\s+)?(?:survey|report|study|poll|analysis|academy|organi[sz]ation|group|data|figures|researchers)\b", re.I)
 GENERIC_SOURCE = re.compile(r"(?:(?:that|the|this)\s+)?(?:same\s+)?(?:survey|report|study|poll|analysis|academy|data|figures|researchers|organi[sz]ation)", re.I)
+# A sentence's organisation is its source only when the sentence names one of these.
+_ORG_CUE = re.compile(r"\b(?:survey|report|study|poll|data)\b", re.I)
+_ORG_CUE_ANYWHERE = re.compile(r"survey|report|study|poll|data", re.I)
 _PRONOUN = re.compile(r"(?:It|This|That|They|He|She|We|I|The|A|An)")
 # Words of a source's name that do not tell sources apart ("the National ... Survey").
 _ALIAS_STOP = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "survey", "report", "study", "poll", "annual", "data",
@@ -44,7 +47,15 @@ def attribution(sent: Sentence) -> str | None:
             if who and re.match(r"[A-Z]", who) and not is_place_word(who.lower()) and not _PRONOUN.fullmatch(who):
                 return who
     orgs = [o for o in sent.orgs if not is_place_word(o.lower())]
-    return orgs[0] if orgs and re.search(r"\b(?:survey|report|study|poll|data)\b", sent.text, re.I) else None
+    return orgs[0] if orgs and _ORG_CUE.search(sent.text) else None
+
+
+def may_read_organisations(text: str) -> bool:
+    """Whether `attribution` could read the organisations (spaCy's entities) of a sentence
+    in `text`: only one that names a survey, report, study, poll or data does. A superset
+    (no word boundaries), so a caller that runs the entity recogniser only where this is
+    true gets the same attributions (`claimdesk extract`, issue #16)."""
+    return bool(_ORG_CUE_ANYWHERE.search(text))
 
 
 def attribution_aliases(text: str | None) -> set[str]:

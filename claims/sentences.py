@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -108,17 +109,31 @@ def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
     return segment_many([text], nlp, batch_size)[0]
 
 
-def segment_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[list[Sentence]]:
+def segment_many(texts: list[str], nlp: Language, batch_size: int = 64, *,
+                 entities_where: Callable[[str], bool] | None = None) -> list[list[Sentence]]:
     """`segment` of several documents through one `nlp.pipe` over all their paragraphs.
 
     Why: a news article has 6-10 paragraphs, so one pipe per article leaves spaCy's
     minibatches mostly empty and pays the pipe's set-up per article; one pipe per batch of
     articles keeps them full. Each paragraph is still its own spaCy Doc, so the sentences
     are the same as `segment` gives one document at a time.
+
+    `entities_where`: run the entity recogniser only on paragraphs for which it is true
+    (the others get no `orgs`). Why: "ner" has a tok2vec of its own and is half of the
+    pipeline's time, while the claims read a sentence's organisations only when it names a
+    survey, report, study, poll or data (`claims.attribution.may_read_organisations`).
     """
     per_doc = [([(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()],
                 quoted_spans(text)) for text in texts]
-    docs = iter(nlp.pipe((_tokenizable(p) for paras, _ in per_doc for _, p in paras), batch_size=batch_size))
+    paragraphs = (_tokenizable(p) for paras, _ in per_doc for _, p in paras)
+    if entities_where is None or "ner" not in nlp.pipe_names:
+        docs = iter(nlp.pipe(paragraphs, batch_size=batch_size))
+    else:
+        parsed = list(nlp.pipe(paragraphs, batch_size=batch_size, disable=["ner"]))
+        wanted = [doc for doc, (_, p) in zip(parsed, (x for paras, _ in per_doc for x in paras), strict=True)
+                  if entities_where(p)]
+        _recognise_entities(wanted, nlp, batch_size)
+        docs = iter(parsed)
     out: list[list[Sentence]] = []
     for paras, quotes in per_doc:
         sentences: list[Sentence] = []
@@ -126,6 +141,15 @@ def segment_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[
             sentences.extend(_sentences_of(doc, base, quotes, para))
         out.append(sentences)
     return out
+
+
+def _recognise_entities(docs: list[Doc], nlp: Language, batch_size: int) -> None:
+    """Run "ner" on docs the rest of the pipeline has parsed; it sets their entities in place.
+
+    "ner" reads no other component's output (it has its own tok2vec) and runs after the
+    parser as in the full pipeline, so the entities are those the full pipeline gives."""
+    for _ in nlp.get_pipe("ner").pipe(docs, batch_size=batch_size):
+        pass
 
 
 _LONG_RUN = re.compile(r"\S{500,}")

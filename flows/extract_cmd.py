@@ -5,40 +5,51 @@ all the chunk's paragraphs and one `encode` of its distinct sentences. Why: with
 `--lines` every line is a document of one or two sentences, and one pipe and one encode
 per line left spaCy's and the embedder's batches nearly empty and paid their set-up per
 line (issue #16: 23 ms a line above the pipeline's ~3 ms; the 4,880-line ClaimBuster
-test file did not finish in 12 minutes under load). A chunk's records are printed before
-the next chunk is read through the models, so output starts early and memory stays flat.
+test file did not finish in 12 minutes under load). A chunk's records print as soon as its
+vectors arrive, and at most `MAX_CHUNKS_AHEAD` chunks wait, so output starts early and
+memory stays bounded.
 
-`run_extract` overlaps the two models: one worker thread encodes chunk k while the main
-thread segments chunk k+1 with spaCy and runs the rules and the embedding-free half of
-the check-worthiness score (torch releases the GIL while it computes, so on two cores
-both run at once), and the embedder loads while spaCy does. The encode calls are
-exactly those of one chunk at a time (the same distinct sentences, in the same order,
-in the same batches), so the vectors, scores and output are byte-identical to
-`records_many` chunk by chunk (`tests/test_extract_cmd.py` compares them).
+`run_extract` overlaps the two models on the two cores: the encoder runs in a process of
+its own (`flows.encode_worker`, started first, so torch and spaCy load side by side) while
+this process segments up to `MAX_CHUNKS_AHEAD` chunks ahead with spaCy and runs the rules
+and the embedding-free half of the check-worthiness score; chunks print in order as their
+vectors arrive. The encode calls are exactly those of one chunk at a time (the same
+distinct sentences, in the same order, in the same batches), so the vectors, scores and
+output are byte-identical to `records_many` chunk by chunk (`tests/test_extract_cmd.py`
+compares them). spaCy's entity recogniser runs only on lines whose sentences could have
+their organisations read (`claims.attribution.may_read_organisations`), which leaves the
+output as it was at half of spaCy's cost (issue #16, benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claimdesk.errors import InputError
 from claimdesk.settings import Settings
+from claims.attribution import may_read_organisations
 from claims.extract import Sentence, claims_from_sentences, load_nlp, segment_many
 from claims.model import Claim
+from flows.encode_worker import EncoderProcess
 from sources.readers import read_document
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from claims.checkworthy import PreparedSentences
-    from sources.embed import Embedder
 
 # Documents per trip through the models: big enough to fill spaCy's and the embedder's
 # batches, small enough that the first lines print within seconds.
 CHUNK_DOCS = 512
+# Chunks segmented ahead of the encoder at most: spaCy and the rules run ~4x faster than
+# the encoder, so this bounds the memory held for a long file (the main process then
+# waits).
+MAX_CHUNKS_AHEAD = 16
 
 
 def _claim_json(c: Claim, offset: int) -> dict[str, object]:
@@ -114,39 +125,33 @@ def _chunks(docs: list[str], size: int) -> Iterator[list[tuple[int, str]]]:
 
 @dataclass
 class _Chunk:
-    """One chunk on its way through the models: rules done, vectors coming from the worker."""
+    """One chunk on its way through the models: rules done, vectors coming from the encoder."""
 
     numbered: list[tuple[int, str]]
     sentences: list[list[Sentence]]
     distinct: list[str]
     prepared: PreparedSentences
     unscored: list[list[dict[str, object]]]
-    vectors: Future
 
 
-def _start_chunk(part: list[tuple[int, str]], settings: Settings, pool: ThreadPoolExecutor, embedder: Embedder) -> _Chunk:
+def _start_chunk(part: list[tuple[int, str]], settings: Settings, encoder: EncoderProcess) -> _Chunk:
     """Segment the chunk, hand its distinct sentences to the encoder, and run the rules
     and the embedding-free scoring while the encoder works."""
     from claims.checkworthy import prepare_sentences
 
     texts = [d for _, d in part]
-    per_doc = segment_many(texts, load_nlp(settings.models.spacy), settings.models.batch_size)
+    per_doc = segment_many(texts, load_nlp(settings.models.spacy), settings.models.batch_size,
+                           entities_where=may_read_organisations)
     distinct = list(dict.fromkeys(s.text for sentences in per_doc for s in sentences))
-    vectors = pool.submit(embedder.encode, distinct) if distinct else _done(None)
+    if distinct:
+        encoder.submit(distinct)
     unscored = [_unscored(t, sents) for t, sents in zip(texts, per_doc, strict=True)]
-    return _Chunk(part, per_doc, distinct, prepare_sentences(distinct), unscored, vectors)
+    return _Chunk(part, per_doc, distinct, prepare_sentences(distinct), unscored)
 
 
-def _done(value: object) -> Future:
-    fut: Future = Future()
-    fut.set_result(value)
-    return fut
-
-
-def _print_chunk(chunk: _Chunk, settings: Settings, lines: bool) -> None:
+def _print_chunk(chunk: _Chunk, vecs: np.ndarray | None, settings: Settings, lines: bool) -> None:
     from claims.checkworthy import score_prepared
 
-    vecs = chunk.vectors.result()
     scored = dict(zip(chunk.distinct, score_prepared(chunk.prepared, vecs), strict=True)) if chunk.distinct else {}
     out = []
     for (n, _), sentences, unscored in zip(chunk.numbered, chunk.sentences, chunk.unscored, strict=True):
@@ -156,17 +161,31 @@ def _print_chunk(chunk: _Chunk, settings: Settings, lines: bool) -> None:
         print("\n".join(out), flush=True)
 
 
-def _one_core_for_the_encoder() -> None:
-    """Torch's intra-op threads set to one: spaCy already keeps one core busy on the main
-    thread, so a second torch thread only contends with it. On the first 500 ClaimBuster
-    sentences, quiet 2-core machine: 41.1 s wall instead of 46.1 s, the same output bytes
-    (benchmarks/RESULTS.md). Only `extract` does this; it is a process of its own."""
-    import torch
+def _print_ready(pending: deque[_Chunk], encoder: EncoderProcess, settings: Settings, lines: bool, *,
+                 wait: bool) -> None:
+    """Print the finished chunks at the head of `pending`, in order; with `wait`, also wait
+    for the oldest one (the main process has nothing else to do meanwhile)."""
+    while pending and (not pending[0].distinct or encoder.ready() or wait):
+        chunk = pending.popleft()
+        _print_chunk(chunk, encoder.result() if chunk.distinct else None, settings, lines)
+        wait = False
 
-    torch.set_num_threads(1)
+
+def _spacy_without_torch() -> None:
+    """Keep this process from importing torch: only the encoder process needs it, but
+    thinc (under spaCy) imports it when it is installed, which cost this process a second
+    torch import (~3 CPU-s at start-up, issue #16). thinc treats a failed import as "no
+    torch" and spaCy's CPU pipelines do not use it. Only when torch is not loaded yet (a
+    CLI run, not a test process that has it already)."""
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
 
 
-def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: int = CHUNK_DOCS) -> int:
+def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: int = CHUNK_DOCS,
+                encoder: EncoderProcess | None = None) -> int:
+    """Print the records of the file (or stdin, "-"). `encoder`: a running encoder process
+    to use (and leave running), e.g. one shared by several calls in a test; by default one
+    is started and stopped here."""
     if path == "-":
         text = sys.stdin.read()
     else:
@@ -174,24 +193,27 @@ def run_extract(path: str, settings: Settings, *, lines: bool = False, chunk: in
     if not text.strip():
         raise InputError("no text to extract from", path=path)
     docs = text.splitlines() if lines else [text]
-    from sources.embed import Embedder, load_model
+    own_encoder = encoder is None
+    if encoder is None:
+        from sources.embed import resolve_model_path
 
-    embedder = Embedder(settings.models.embedding, settings.models.batch_size)
-    # One worker: the encodes run one after another, in chunk order; the embedder loads
-    # there while the main thread loads spaCy.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
+        _spacy_without_torch()
+
+        resolve_model_path(settings.models.embedding)  # a bad config key fails here, in one line
+        # Started first: it imports torch and loads the embedder while this process loads spaCy.
+        encoder = EncoderProcess(settings.models.embedding, settings.models.batch_size)
+    encoder.main_is_busy()
     try:
-        pool.submit(_one_core_for_the_encoder)
-        pool.submit(load_model, settings.models.embedding)
-        pending: _Chunk | None = None
+        pending: deque[_Chunk] = deque()
         for part in _chunks(docs, chunk):
-            started = _start_chunk(part, settings, pool, embedder)
-            if pending is not None:
-                _print_chunk(pending, settings, lines)
-            pending = started
-        if pending is not None:
-            _print_chunk(pending, settings, lines)
+            pending.append(_start_chunk(part, settings, encoder))
+            _print_ready(pending, encoder, settings, lines, wait=len(pending) > MAX_CHUNKS_AHEAD)
+        # Only printing is left here.
+        encoder.main_is_idle()
+        while pending:
+            _print_ready(pending, encoder, settings, lines, wait=True)
     finally:
         # On an error, Ctrl-C or a closed pipe, queued encodes are dropped rather than run.
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own_encoder or encoder.pending:
+            encoder.close()
     return 0

@@ -6,7 +6,23 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    """One encoder process for the in-process runs below (each would otherwise start one
+    and import torch again); the CLI runs start their own."""
+    from claimdesk.settings import load_settings
+    from flows.encode_worker import EncoderProcess
+
+    settings = load_settings(None)
+    # Two threads while the main process waits, so the tests also run that path.
+    proc = EncoderProcess(settings.models.embedding, settings.models.batch_size, threads_when_idle=2)
+    yield proc
+    proc.close()
 
 TEXT = ("Nearly 80% of plastic surgeons expect more young patients, according to the AAFPRS survey. "
         "Thank you all for coming tonight.\n")
@@ -78,7 +94,7 @@ VARIED_LINES = [
 ]
 
 
-def test_extract_batched_matches_one_document_at_a_time(capsys):
+def test_extract_batched_matches_one_document_at_a_time(capsys, encoder):
     """Chunks of many lines give the same records, in the same order, as one line at a time."""
     from claimdesk.settings import load_settings
     from flows.extract_cmd import records_many, run_extract, sentence_records
@@ -105,7 +121,7 @@ def test_extract_batched_matches_one_document_at_a_time(capsys):
 
         stdin, sys.stdin = sys.stdin, io.StringIO(text)
         try:
-            run_extract("-", settings, lines=True, chunk=chunk)
+            run_extract("-", settings, lines=True, chunk=chunk, encoder=encoder)
         finally:
             sys.stdin = stdin
         outputs.append([json.loads(line) for line in capsys.readouterr().out.splitlines()])
@@ -116,14 +132,15 @@ def test_extract_batched_matches_one_document_at_a_time(capsys):
         assert abs(a["score"] - b["score"]) <= 2e-4 and a["sentence"] == b["sentence"] and a["claims"] == b["claims"]
 
 
-def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsys):
-    """The pipelined command (encoder in a worker thread, rules and scoring meanwhile) prints
-    exactly what the command printed before it was pipelined: `extract_lines_golden.jsonl`
-    is that command's output on these lines (commit 0b1e4a7, one chunk), and with 7-line
-    chunks several encodes overlap the next chunk's spaCy pass. Regenerated once since, for
-    three intended changes of reading (session 5, issue #14): "added 2.1 million jobs" and
-    "lost 50,000 jobs" are changes (the parse shows the verb of change), and "nine out of
-    ten" is read as 85-95%."""
+def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsys, encoder):
+    """The pipelined command (encoder in a process of its own with its linear layers on
+    real tokens only, the entity recogniser only where organisations are read, rules and
+    scoring meanwhile) prints exactly what the command printed before it was pipelined:
+    `extract_lines_golden.jsonl` is that command's output on these lines (commit 0b1e4a7,
+    one chunk), and with 7-line chunks several encodes overlap the next chunk's spaCy pass.
+    Regenerated once since, for three intended changes of reading (session 5, issue #14):
+    "added 2.1 million jobs" and "lost 50,000 jobs" are changes (the parse shows the verb of
+    change), and "nine out of ten" is read as 85-95%."""
     import io
     import sys
 
@@ -136,7 +153,7 @@ def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsy
     for chunk in (7, 512):
         stdin, sys.stdin = sys.stdin, io.StringIO(text)
         try:
-            run_extract("-", settings, lines=True, chunk=chunk)
+            run_extract("-", settings, lines=True, chunk=chunk, encoder=encoder)
         finally:
             sys.stdin = stdin
         assert capsys.readouterr().out == golden, f"chunk {chunk}"
@@ -155,3 +172,45 @@ def test_prepared_scoring_equals_score_sentences():
     assert np.array_equal(score_prepared(prepare_sentences(VARIED_LINES), vecs), whole)
     assert len(set(np.round(whole, 3))) > 5  # the scores vary, so equality means something
     assert score_prepared(prepare_sentences([]), np.zeros((0, 384), dtype=np.float32)).shape == (0,)
+
+
+def test_encoder_process_gives_the_vectors_of_an_in_process_encode(encoder):
+    """The worker's vectors are those the main process would compute, bit for bit, also
+    once it switches to two threads (the main process idle)."""
+    import numpy as np
+
+    from claimdesk.settings import load_settings
+    from sources.embed import Embedder
+
+    settings = load_settings(None)
+    here = Embedder(settings.models.embedding, settings.models.batch_size)
+    encoder.main_is_busy()
+    encoder.submit(VARIED_LINES[:16])
+    encoder.submit(VARIED_LINES[16:])
+    first = encoder.result()
+    encoder.main_is_idle()
+    second = encoder.result()
+    assert encoder.pending == 0
+    for got, texts in ((first, VARIED_LINES[:16]), (second, VARIED_LINES[16:])):
+        assert np.array_equal(got.view(np.uint32), here.encode(texts).view(np.uint32))
+
+
+def test_entity_recogniser_only_where_organisations_are_read():
+    """`entities_where`: the same sentences and subjects everywhere, the same organisations
+    on the lines that name a survey, report, study, poll or data, none elsewhere (so "ner"
+    really did not run there)."""
+    from claimdesk.settings import load_settings
+    from claims.attribution import may_read_organisations
+    from claims.sentences import load_nlp, segment_many
+
+    lines = [*VARIED_LINES, "The Federal Reserve in Washington raised rates three times, Goldman Sachs said.",
+             "A Gallup survey of 1,000 adults found that 40% trust the Senate."]
+    nlp = load_nlp(load_settings(None).models.spacy)
+    full = segment_many(lines, nlp)
+    lazy = segment_many(lines, nlp, entities_where=may_read_organisations)
+    assert [[(s.text, s.start, s.end, s.in_quote, s.subject) for s in d] for d in lazy] == \
+           [[(s.text, s.start, s.end, s.in_quote, s.subject) for s in d] for d in full]
+    for line, f_doc, l_doc in zip(lines, full, lazy, strict=True):
+        assert [s.orgs for s in l_doc] == ([s.orgs for s in f_doc] if may_read_organisations(line) else [() for _ in l_doc])
+    assert any(s.orgs for s in full[-2]) and not any(s.orgs for s in lazy[-2])  # not cued: skipped
+    assert any(s.orgs for s in lazy[-1])  # cued ("survey"): recognised
