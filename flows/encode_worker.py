@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from claimdesk.errors import ClaimdeskError
+
 # How long the main process waits for the worker to stop on its own before ending it.
 _STOP_SECONDS = 5.0
 
@@ -102,10 +104,11 @@ class EncoderProcess:
                 break
             except queue.Empty:
                 if not self._process.is_alive():
-                    raise RuntimeError(f"the encoder process ended unexpectedly (exit code {self._process.exitcode})") from None
+                    raise ClaimdeskError(f"the encoder process ended unexpectedly (exit code {self._process.exitcode}; "
+                                         "out of memory?)") from None
         self._pending -= 1
         if status == "error":
-            raise RuntimeError(f"the encoder process failed: {value}")
+            raise ClaimdeskError(f"the encoder process failed: {str(value).strip().splitlines()[-1][:300]}")
         return value
 
     @property

@@ -214,3 +214,22 @@ def test_entity_recogniser_only_where_organisations_are_read():
         assert [s.orgs for s in l_doc] == ([s.orgs for s in f_doc] if may_read_organisations(line) else [() for _ in l_doc])
     assert any(s.orgs for s in full[-2]) and not any(s.orgs for s in lazy[-2])  # not cued: skipped
     assert any(s.orgs for s in lazy[-1])  # cued ("survey"): recognised
+
+
+def test_an_encoder_process_that_dies_is_one_line_not_a_traceback():
+    """The encoder runs in a child process; if the system kills it (out of memory), the
+    command must end with the one-line error the CLI prints, not a RuntimeError traceback."""
+    from claimdesk.errors import ClaimdeskError
+    from claimdesk.settings import load_settings
+    from flows.encode_worker import EncoderProcess
+
+    settings = load_settings(None)
+    proc = EncoderProcess(settings.models.embedding, settings.models.batch_size)
+    try:
+        proc._process.kill()
+        proc._process.join(30)
+        proc.submit(["Unemployment fell to 3.5% in 2019."])
+        with pytest.raises(ClaimdeskError, match="encoder process ended unexpectedly"):
+            proc.result()
+    finally:
+        proc.close()
