@@ -177,8 +177,14 @@ def test_table_format_and_views(demo_db, capsys):
     assert main(["--db", str(demo_db), "sql", "SELECT queue_position, verdict FROM flagged_claims"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["queue_position", "verdict"] and out[1].startswith("---")
-    # The review queue's order (docs/schema.md): problems first, the least confident first.
-    assert out[2].split() == ["1", "unverifiable"]
+    # The review queue's order (docs/schema.md): problems first, the most probable problem
+    # first (which verdict that is depends on the shipped calibration, so it is not named).
+    position, verdict = out[2].split()
+    assert position == "1" and verdict in ("contradicted", "misrepresented", "unverifiable")
+    assert main(["--db", str(demo_db), "sql", "--format", "csv",
+                 "SELECT problem_probability FROM flagged_claims ORDER BY queue_position"]) == 0
+    probabilities = [float(x) for x in capsys.readouterr().out.splitlines()[1:]]
+    assert len(probabilities) > 1 and probabilities == sorted(probabilities, reverse=True)
 
 
 def test_an_older_database_gets_its_views_before_a_read_only_query(empty_db, capsys):
