@@ -173,12 +173,21 @@ def _years(period: str | None) -> tuple[int, int] | None:
 def compare_period(c: Claim, f: Claim) -> bool | None:
     """Whether the claim's period and the finding's share a day; a relative time resolved
     from the article's publication date ("last year" -> 2022) stands for the claim's period."""
+    if c.period and not c.period_resolved and not _stated_in_sentence(c):
+        # The claim's year was carried over from an earlier sentence or the article's date:
+        # a guess about which year the writer meant, too weak to call the figure misplaced.
+        return None
     if c.period_resolved or f.period_resolved:
         return periods_overlap(c.compared_period, f.compared_period)
     cy, fy = _years(c.period), _years(f.period)
     if cy is None or fy is None:
         return None
     return cy[0] <= fy[1] and fy[0] <= cy[1]
+
+
+def _stated_in_sentence(c: Claim) -> bool:
+    """Whether a year of the claim's period is written in its own sentence."""
+    return any(y in c.sentence for y in re.findall(r"\d{4}", c.period or ""))
 
 
 def compare_attribution(c: Claim, f: Claim, source_title: str = "") -> bool | None:

@@ -10,11 +10,13 @@ here, so the figure-based rules in `claims/rules.py` never see a claim without a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from claims.lexicon import alternation
 from claims.measures import change_words
 from claims.model import Claim, Evidence
 from claims.periods import is_relative, own_years
+from claims.sentences import Token
 from claims.thresholds import Thresholds
 
 # Adverbs and verbs of change that only mean something next to a figure ("up 5%", "added 3").
@@ -36,15 +38,26 @@ _SINCE = re.compile(r"\b(?:since|over\s+the\s+(?:past|last)|in\s+recent\s+years|
 _NEGATED = re.compile(r"\b(?:no|not|never|without|nor)\b", re.I)
 
 
-def direction_claim(sentence: str) -> tuple[str, int, int] | None:
+def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, int, int] | None:
     """(direction, start, end) of the change word of a figureless sentence that claims a series
-    moved in a stated time ("a steady increase since 2005"), or None."""
+    moved in a stated time ("a steady increase since 2005"), or whose main verb says its
+    subject moved ("Life expectancy for Canadians decreased"), or None."""
     m = _MOVE.search(sentence)
     if m is None or _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
         return None
-    if not (own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)):
+    if not (own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)
+            or _subject_moved(tokens, m.start())):
         return None
     return ("up" if m.group("up") else "down"), m.start(), m.end()
+
+
+def _subject_moved(tokens: Sequence[Token], at: int) -> bool:
+    """The change word at offset `at` is the sentence's root verb and has a subject: the
+    sentence is about a series that moved, not a passing mention of a rise."""
+    for i, t in enumerate(tokens):
+        if t.start == at:
+            return t.dep == "ROOT" and any(u.head == i and u.dep in ("nsubj", "nsubjpass") for u in tokens)
+    return False
 
 
 def finding_direction(f: Claim) -> str | None:

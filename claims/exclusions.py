@@ -20,9 +20,11 @@ _AGE_BEFORE = re.compile(
 )
 _AGE_PAIR_BEFORE = re.compile(r"\bage[sd]?(?:\s+of)?\s+\d+\s*(?:and|or|to|-|–)\s*$", re.I)
 _PEOPLE_NOUNS = alternation(load_list("age_group_nouns"))
-_AGE_UNDER = re.compile(rf"\b{_PEOPLE_NOUNS}\s+(?:under|over|below|above|older\s+than|younger\s+than)\s*$", re.I)
+# "people under 18", "adults 50 to 64", "those 65": a number right after a group of people is an age.
+_AGE_UNDER = re.compile(rf"\b(?:{_PEOPLE_NOUNS}|those|ones)\s+(?:(?:under|over|below|above|older\s+than|younger\s+than|aged?)\s*)?$", re.I)
 _AGE_AFTER = re.compile(
-    r"^\s*(?:-|\s)?(?:years?[-\s]old|year-olds?|yrs?\s+old|yo\b)|^-?\s+(?:to|and|or)\s+\d+[-\s]years?[-\s]olds?", re.I
+    r"^\s*(?:-|\s)?(?:years?[-\s]old|year-olds?|yrs?\s+old|yo\b)|^-?\s+(?:to|and|or)\s+\d+[-\s]years?[-\s]olds?"
+    r"|^\s+(?:and|or)\s+(?:older|over|above|up)\b", re.I
 )
 _TIME_AFTER = re.compile(r"^\s?(?:[ap]\.?m\.?(?![a-z])|o'clock)|^[:.]\d{2}\s?[ap]\.?m\b|^:\d{2}", re.I)
 _MODEL_BEFORE = re.compile(rf"(?:\b{alternation(load_list('model_name_words'))}[-\s]?)$", re.I)

@@ -119,6 +119,9 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         return _direction_claims(sent, attribution, inherited_period, context)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
+    # What the editor sees (and the claim's span): "from A to B" shown whole with B, the main
+    # figure. The fields are still read from each figure's own clause.
+    shown = _from_to_spans(masked, quantities, spans)
     # The sentence's year stands for all its figures only if it is not a baseline's
     # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
     sent_years = main_years(sent.text)
@@ -157,10 +160,11 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         # its interval stays the approximation's, which the writer also committed to.
         judged_q = replace(q, value=exact[k].value) if k in exact and q.low <= exact[k].value <= q.high else exact.get(k, q)
         doc_q = replace(judged_q, start=sent.start + judged_q.start, end=sent.start + judged_q.end)
-        clause_text = _unfragment(clause)
-        lead = clause.index(clause_text) if clause_text else 0
+        show_a, show_b = shown[k]
+        clause_text = _unfragment(sent.text[show_a:show_b])
+        lead = sent.text[show_a:show_b].index(clause_text) if clause_text else 0
         claims.append(Claim(
-            text=clause_text, start=sent.start + a + lead, end=sent.start + a + lead + len(clause_text),
+            text=clause_text, start=sent.start + show_a + lead, end=sent.start + show_a + lead + len(clause_text),
             sentence=sent.text, sentence_start=sent.start, sentence_end=sent.end, quantity=doc_q,
             measure=measure, direction=direction, subject=subject, predicate=predicate,
             population=population, period=period, attribution=attribution,
@@ -178,7 +182,7 @@ def _direction_claims(sent: Sentence, attribution: str | None, inherited_period:
     accounts are not."""
     if sent.in_quote or find_quantities(sent.text) or _personal_reason(sent.text):
         return []
-    found = direction_claim(sent.text)
+    found = direction_claim(sent.text, sent.tokens)
     if found is None:
         return []
     direction, _, _ = found
@@ -237,6 +241,8 @@ def _unfragment(clause: str) -> str:
     return text
 
 
+_ARTICLE_ITEMS = re.compile(rf"^\s+(?:(?:other|more|main|top|big|biggest|major|new)\s+)?{alternation(load_list('article_item_nouns'))}\b", re.I)
+_TIME_NOUN_AFTER = re.compile(r"^\s*(?:centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?)\b", re.I)
 _DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
 
 
@@ -252,8 +258,11 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
 
     A duration that frames another figure ("over the 12 months ending June") is a period, not a claim.
     """
-    if q.unit in ("months", "years", "weeks", "days", "hours") and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start]):
-        return False
+    if ((q.unit in ("months", "years", "weeks", "days", "hours") or _TIME_NOUN_AFTER.match(sentence[q.end:q.end + 20]))
+            and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start])):
+        return False  # "in the last two decades": a span of time, not a figure
+    if q.unit == "count" and q.value < 50 and _ARTICLE_ITEMS.match(sentence[q.end:q.end + 40]):
+        return False  # "Here are the five key findings": the article numbering its own items
     if re.search(r"\b(?:per|for\s+every|out\s+of\s+every|in\s+every|of\s+every)\s+$", sentence[: q.start], re.I):
         return False  # "381 crimes for every 100,000 residents": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
@@ -341,12 +350,40 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
     return spans
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:about|around|nearly|almost|roughly|some|just|only|over|under)\s+)?$", re.I)
+_TO_BETWEEN = re.compile(r"^\s*(?:in\s+\S+\s+|last\s+\w+\s+|a\s+\w+\s+(?:ago|earlier)\s+)?to\s+(?:(?:about|around|nearly|almost|roughly|just|only)\s+)?$", re.I)
+
+
+def _from_to_spans(sentence: str, qs: list[Quantity], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"Tobacco use fell from 16.5% to 12.6%": the figure reached (12.6%) is the main claim and
+    takes the clause with its subject; the starting figure keeps only "from 16.5%", its
+    baseline (claims/series.py), which is looked up with the whole sentence."""
+    out = list(spans)
+    for i in range(1, len(qs)):
+        a, b = qs[i - 1], qs[i]
+        start = _FROM_BEFORE.search(sentence[max(0, a.start - 40): a.start])
+        if start is None or not _TO_BETWEEN.match(sentence[a.end:b.start]):
+            continue
+        from_at = max(0, a.start - 40) + start.start()
+        if out[i - 1][0] <= from_at:
+            out[i] = (out[i - 1][0], out[i][1])
+            out[i - 1] = (from_at, out[i - 1][1])
+    return out
+
+
 _LEADING_ATTRIBUTION = re.compile(r"^\s*(?:but|and|yet|still|so),?\s*", re.I)
+
+
+# Words that start a new clause between two figures, and prepositions that only start a
+# figure's phrase. "… 59.7% rated … in 2021 but the number … fell to 59%": cut at "but", so
+# the second figure keeps its subject; cut at "to" only when nothing joins two clauses.
+_CLAUSE_JOIN = re.compile(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|versus|vs\.?)\s(?!\s*\d)")
+_PHRASE_START = re.compile(r"\s(?:up\s+from|down\s+from|to|from)\s")
 
 
 def _connective_cut(sentence: str, a: int, b: int) -> int:
     between = sentence[a:b]
-    cuts = list(re.finditer(r"\s(?:and|while|whereas|but|compared\s+with|compared\s+to|up\s+from|down\s+from|versus|vs\.?|to|from)\s", between))
+    cuts = list(_CLAUSE_JOIN.finditer(between)) or list(_PHRASE_START.finditer(between))
     if cuts:
         return a + cuts[-1].start()
     mid = len(between) // 2

@@ -25,8 +25,7 @@ from claims.sentences import Token
 
 # A unit word after a number is not what is counted ("0.27 degrees", "11 cents", "9.7 per cent"):
 # the thing is further up the tree.
-_UNIT_WORDS = frozenset(r["word"].lower() for r in load_table("units")) | {
-    "percent", "per", "cent", "°c", "°f", "degrees", "degree", "cents", "penny", "pence", "percentage", "point", "points", "pts", "pt", "times", "fold"}
+_UNIT_WORDS = frozenset(r["word"].lower() for r in load_table("units")) | load_words("unit_words")
 # A change noun ("a 0.1% fall in house prices", "an increase of 1.48°C") is about its object.
 _CHANGE_WORDS = frozenset(r["word"].lower() for r in load_table("change_verbs") if r["use"] == "move" and " " not in r["word"])
 # Labels of a word that hangs its figure on a noun ("339,000 jobs", "a 58% increase").

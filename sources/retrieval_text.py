@@ -19,6 +19,29 @@ from claims.model import Claim
 _ANAPHORIC_START = re.compile(r"^\W*(?:That|This|It|These|Those|The\s+(?:figure|number|total|rise|fall|increase|drop|decline))\s+(?:was|is|were|are|represents?|marks?|means?|leaves?)\b")
 
 
+# Words that name no topic: connectives, prepositions, hedges, months and units of time.
+_TOPICLESS = frozenset("""a an the and or but to from of in on at by for with as than up down over under about around
+nearly almost roughly some just only more less fewer most least per cent percent point points this that last year years
+month months quarter week day reaching reached hitting hit stood respectively compared versus vs while whereas
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+
+
+def names_a_topic(claim: Claim) -> bool:
+    """Whether the claim's clause, without its figure, says what the figure is about.
+
+    "to 12.6%", "to $31.60.", "or 0.3 percent" do not: they continue the clause before
+    ("tobacco use fell from 16.5% to 12.6%"), and an embedding of the fragment alone only
+    knows a number.
+    """
+    text = claim.text
+    q = claim.quantity
+    if q is not None and claim.start <= q.start and q.end <= claim.end:
+        text = text[: q.start - claim.start] + " " + text[q.end - claim.start:]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w.lower() not in _TOPICLESS]
+    return len(words) >= 2
+
+
 def retrieval_text(claim: Claim, claims: Sequence[Claim]) -> str:
     """The whole sentence when it carries one claim (its topic may sit outside the clause:
     "..., according to 79% of members"); the clause when the sentence holds several.
@@ -27,7 +50,8 @@ def retrieval_text(claim: Claim, claims: Sequence[Claim]) -> str:
     """
     siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
     # A baseline clause ("up from 58% a year earlier") names no topic: its sentence does.
-    text = claim.sentence if siblings == 1 or is_baseline_clause(claim.text) else claim.text
+    # Nor does a fragment that only continues the clause before ("..., from 16.5% to 12.6%").
+    text = claim.sentence if siblings == 1 or is_baseline_clause(claim.text) or not names_a_topic(claim) else claim.text
     if _ANAPHORIC_START.match(claim.sentence):
         # "That was a fall of 36%": what fell is in the sentence before; without it the
         # embedding only knows "a fall".

@@ -15,6 +15,7 @@ from claims.model import Evidence
 from claims.scope import qualifiers
 from claims.series import year_offset
 from store import codec
+from tests.judging_fixtures import evidence_from
 from tests.test_codec import _store
 
 
@@ -23,8 +24,7 @@ def _claims(text: str, nlp):
 
 
 def _evidence(sentence: str, nlp, similarity: float = 0.8) -> Evidence:
-    f = extract_claims(sentence, nlp)[0]
-    return Evidence("st-1", "src-1", "A source", f.sentence, f.start, f.end, similarity, f)
+    return evidence_from(sentence, nlp, similarity)
 
 
 # --- 1. every figure of a sentence -------------------------------------------------------
@@ -43,7 +43,9 @@ def test_from_a_figure_to_another_the_first_is_the_baseline(nlp):
     assert base.related_start == main.start
     older, today = _claims("The share of adults who smoke fell from 71% a decade ago to 33% today.", nlp)
     assert (older.role, older.related_start, today.role) == ("baseline", today.start, "main")
-    assert older.text.endswith("a decade ago") and today.text.startswith("to 33%")
+    # The figure reached is shown with the clause's subject; the start keeps "from 71% ...".
+    assert older.text == "from 71% a decade ago"
+    assert today.text.startswith("The share of adults who smoke fell") and today.text.endswith("to 33% today.")
 
 
 def test_a_change_is_linked_to_the_level_it_changed(nlp):

@@ -11,15 +11,13 @@ import duckdb
 import pytest
 
 from claims.extract import extract_claims
-from claims.judge import judge
 from claims.measure_shift import changed_quantity
-from claims.model import Evidence, Verdict
+from claims.model import Verdict
+from tests.judging_fixtures import verdict_against
 
 
 def _verdict(nlp, claim_text: str, source_text: str, similarity: float = 0.8) -> Verdict:
-    f = extract_claims(source_text, nlp)[0]
-    ev = Evidence("st-1", "src-1", "Labour Market Bulletin", f.sentence, f.start, f.end, similarity, f)
-    return judge(extract_claims(claim_text, nlp)[0], [ev])
+    return verdict_against(nlp, claim_text, source_text, similarity, title="Labour Market Bulletin")
 
 
 @pytest.mark.parametrize(("claim", "source", "says"), [

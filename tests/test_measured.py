@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from claims.extract import extract_claims
-from claims.judge import judge
 from claims.measured import unstated_words
-from claims.model import Evidence, Verdict
+from claims.model import Verdict
+from tests.judging_fixtures import verdict_against
 
 
 def _measured(nlp, sentence: str) -> list[str]:
@@ -48,9 +48,7 @@ def test_unstated_words_compare_stems_and_need_every_part_of_a_hyphenated_word()
 
 
 def _verdict(nlp, claim: str, source: str, similarity: float = 0.8) -> Verdict:
-    f = extract_claims(source, nlp)[0]
-    ev = Evidence("st-1", "src-1", "Statistical bulletin", f.sentence, f.start, f.end, similarity, f)
-    return judge(extract_claims(claim, nlp)[0], [ev])
+    return verdict_against(nlp, claim, source, similarity, title="Statistical bulletin")
 
 
 @pytest.mark.parametrize(("claim", "source", "missing"), [

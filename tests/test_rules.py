@@ -23,6 +23,7 @@ from claims.rules import (
     describe,
 )
 from claims.thresholds import Thresholds
+from tests.judging_fixtures import evidence_from
 
 EARNINGS = "Average weekly earnings rose 5.1% in 2023."
 
@@ -68,8 +69,7 @@ CASES = [
 
 
 def _evidence(sentence: str, nlp, similarity: float = 0.8) -> Evidence:
-    f = extract_claims(sentence, nlp)[0]
-    return Evidence("st-1", "src-1", "A source", f.sentence, f.start, f.end, similarity, f)
+    return evidence_from(sentence, nlp, similarity)
 
 
 @pytest.mark.parametrize(("name", "claim_text", "source_text", "said"), CASES, ids=[c[0] for c in CASES])

@@ -1,0 +1,102 @@
+"""Readings that published articles need and the team's own examples did not (issue #14):
+which words of a clause belong to which figure, what a fragment is looked up with, when a
+year is the claim's own, and which numbers are not statistics at all.
+
+Real spaCy pipeline and real extractor; each case is a sentence of the kind found in news
+coverage of statistics releases, written for the test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from claims.comparisons import compare_period
+from claims.extract import extract_claims
+from sources.retrieval_text import names_a_topic, retrieval_text
+
+
+def _claims(text: str, nlp):
+    return [c for c in extract_claims(text, nlp) if c.quantity is not None]
+
+
+# --- which clause a figure gets --------------------------------------------------------------
+
+def test_a_second_clause_keeps_its_own_subject(nlp):
+    """A clause joined by "but" starts the second figure's claim, not the "to" before its figure."""
+    first, second, base = _claims(
+        "Nearly 60% of adults rated their health as good in 2021 but the share reporting good mental "
+        "health decreased to 59 per cent in 2021 from 72.4 per cent in 2020.", nlp)
+    assert first.text.endswith("in 2021")
+    assert second.text.startswith("but the share reporting good mental health decreased to 59 per cent")
+    assert base.text.startswith("from 72.4 per cent") and base.role == "baseline"
+
+
+def test_from_one_figure_to_another_the_reached_figure_carries_the_subject(nlp):
+    base, main, other = _claims(
+        "Overall tobacco use dropped among high school students, from 16.5% to 12.6%, and about 580,000 "
+        "fewer students reported using e-cigarettes.", nlp)
+    assert base.text == "from 16.5%" and base.role == "baseline"
+    assert main.text == "Overall tobacco use dropped among high school students, from 16.5% to 12.6%"
+    assert main.quantity.value == 12.6 and main.role == "main"
+    assert other.text.startswith("and about 580,000")
+
+
+# --- what a fragment is looked up with ---------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "fragment"), [
+    ("The unemployment rate rose 0.1 points to 6.1 per cent in September.", "to 6.1 per cent in September."),
+    ("Average hourly earnings rose by 11 cents, or 0.3 percent, to $33.44.", "to $33.44."),
+])
+def test_a_fragment_without_a_topic_is_looked_up_with_its_sentence(sentence, fragment, nlp):
+    claims = _claims(sentence, nlp)
+    (c,) = [c for c in claims if c.text == fragment]
+    assert not names_a_topic(c)
+    assert retrieval_text(c, claims) == c.sentence
+
+
+def test_a_clause_that_names_its_topic_is_looked_up_alone(nlp):
+    claims = _claims("Employment rose by 339,000 in May, while the unemployment rate rose to 3.7 percent.", nlp)
+    assert len(claims) == 2
+    for c in claims:
+        assert names_a_topic(c), c.text
+        assert retrieval_text(c, claims) == c.text
+
+
+# --- whose year a claim carries ----------------------------------------------------------------
+
+def test_a_year_carried_over_from_elsewhere_does_not_count_against_the_source(nlp):
+    (c,) = _claims("In low-income countries, the share of people online was 27%.", nlp)
+    (f,) = _claims("In low-income countries, 27 percent of the population used the Internet in 2023.", nlp)
+    inherited = dataclasses.replace(c, period="2022")
+    assert compare_period(inherited, f) is None
+    stated = _claims("In low-income countries, the share of people online was 27% in 2022.", nlp)[0]
+    assert stated.period == "2022" and compare_period(stated, f) is False
+
+
+# --- numbers that are not statistics -----------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Use was highest among adults 18 to 29.",
+    "Only a few adults 65 and older had tried it.",
+    "Deaths have risen sharply in the last two decades.",
+    "Here are the five key findings of the report.",
+    "Healthy Canadians: here are the top 5 highlights from the report.",
+])
+def test_ages_spans_of_time_and_an_article_counting_its_items_are_not_claims(sentence, nlp):
+    assert _claims(sentence, nlp) == [], [c.text for c in _claims(sentence, nlp)]
+
+
+def test_a_figure_of_a_group_named_by_age_is_still_a_claim(nlp):
+    (c,) = _claims("Some 6 percent of adults 65 and older had used it.", nlp)
+    assert c.quantity.value == 6 and c.text.endswith("65 and older had used it.")
+
+
+# --- a direction without a figure --------------------------------------------------------------
+
+def test_a_sentence_whose_main_verb_moves_its_subject_is_a_direction_claim(nlp):
+    (c,) = extract_claims("The average life expectancy for Canadians decreased.", nlp)
+    assert (c.quantity, c.direction, c.checkable) == (None, "down", True)
+    # A rise that is not the sentence's main verb is a passing mention.
+    assert extract_claims("Analysts expect prices to rise.", nlp) == []
