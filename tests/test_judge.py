@@ -16,7 +16,10 @@ from claims.quantities import find_quantities
 def claim(figure: str, measure: str = "share", *, population: str = "", period: str | None = None,
           attribution: str | None = None, direction: str | None = None, checkable: bool = True, reason: str = "") -> Claim:
     q = find_quantities(figure)[0]
-    return Claim(text=figure, start=0, end=len(figure), sentence=figure, sentence_start=0, sentence_end=len(figure),
+    # The claim's own sentence states its period, as an extracted claim's does (a year carried
+    # over from another sentence is not compared: claims/comparisons.py).
+    sentence = f"{figure} in {period}" if period else figure
+    return Claim(text=figure, start=0, end=len(figure), sentence=sentence, sentence_start=0, sentence_end=len(sentence),
                  quantity=q, measure=measure, direction=direction, population=population, period=period,
                  attribution=attribution, checkable=checkable, reason=reason)
 
