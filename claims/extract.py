@@ -42,6 +42,7 @@ from claims.populations import (
     singular,
 )
 from claims.quantities import find_quantities
+from claims.records import record_span
 from claims.sentences import Sentence, inside, load_nlp, quoted_spans, segment, segment_many
 from claims.series import link_series
 
@@ -116,7 +117,8 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
     """The claims of one sentence, one per figure that is a statistic."""
     quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
     if not quantities:
-        return _direction_claims(sent, attribution, inherited_period, context)
+        return _record_claims(sent, attribution, inherited_period, context) or _direction_claims(
+            sent, attribution, inherited_period, context)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # What the editor sees (and the claim's span): "from A to B" shown whole with B, the main
@@ -173,6 +175,30 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             measured=measured_words(sent.tokens, q.start, q.end),
         ))
     return link_series(claims)
+
+
+def _record_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
+                   context: DocContext) -> list[Claim]:
+    """A figureless clause that claims a record or an extreme ("the hottest year on record",
+    "a 30-year high") is one claim of measure `rank` and no quantity (claims/records.py)."""
+    if sent.in_quote or _personal_reason(sent.text):
+        return []
+    span = record_span(sent.text)
+    if span is None:
+        return []
+    clause = sent.text[span[0]:span[1]]
+    text = _unfragment(clause)
+    if not text:
+        return []
+    a = span[0] + clause.index(text)
+    years = own_years(sent.text)
+    return [Claim(
+        text=text, start=sent.start + a, end=sent.start + a + len(text), sentence=sent.text,
+        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure="rank", direction=None,
+        subject=sent.subject, population=context.population or "",
+        period=years[0] if len(years) == 1 else (None if is_relative(sent.text) else inherited_period),
+        attribution=attribution, claim_type="quantity", checkable=True,
+    )]
 
 
 def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,

@@ -36,6 +36,7 @@ from claims.rules import (
     DIRECTION_RULES,
     NO_MATCHING_STATEMENT,
     NOT_A_STATISTIC,
+    RECORD_RULES,
     VERDICT_PREFERENCE,
     Comparisons,
     VerdictRule,
@@ -81,6 +82,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     """
     if claim.quantity is None and claim.checkable and claim.direction:
         return _judge_direction_only(claim, candidates, t)
+    if claim.quantity is None and claim.checkable and claim.measure == "rank":
+        return _judge_record(claim, candidates, t)
     if NOT_A_STATISTIC.applies(claim, None, (), t):
         return not_checkable(claim)
     decided: dict[str, list[tuple[VerdictRule, Evidence, Comparisons]]] = {v: [] for v in VERDICT_PREFERENCE}
@@ -121,6 +124,16 @@ def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:
     flipped = replace(fq, value=-fq.value, low=-fq.high, high=-fq.low, low_inclusive=fq.high_inclusive,
                       high_inclusive=fq.low_inclusive)
     return replace(ev, finding=replace(f, quantity=flipped, direction="down"))
+
+
+def _judge_record(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
+    """A record without a figure: supported by the most similar statement that states a record
+    of the same topic, else unverifiable (claims/records.py)."""
+    stated, not_stated = RECORD_RULES
+    fits = [ev for ev in candidates if stated.applies(claim, ev, (), t)]
+    if fits:
+        return _decide(stated, claim, max(fits, key=lambda e: e.similarity), (), t)
+    return _decide(not_stated, claim, None, (), t)
 
 
 def _judge_direction_only(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:

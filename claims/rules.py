@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from claims import comparisons as cmp
-from claims import measure_shift
+from claims import measure_shift, records
 from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
 from claims.measured import unstated_words
@@ -407,9 +407,29 @@ DIRECTION_NOT_STATED = VerdictRule(
     lambda c, ev, comps: "Not a checkable statistic: a direction without a figure, and no source states which way this series moved.",
     lambda ev, t: 0.9)
 
+
+
+# A record or an extreme without a figure ("the hottest year on record", claims/records.py):
+# supported by a statement of the same topic that states a record itself, else unverifiable.
+def _explain_record(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    if ev is not None:
+        return f"The source states the record too — {_source(ev)}."
+    return "No source statement states this record or extreme: the sources give figures, not their rank."
+
+
+RECORD_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("record_stated", "supported",
+                "A record or an extreme without a figure; a statement of the same topic states a record itself.",
+                lambda c, ev, comps, t: c.quantity is None and records.states_record(c, ev, t),
+                _explain_record, _SUPPORTED_CONFIDENCE),
+    VerdictRule("record_not_stated", "unverifiable",
+                "A record or an extreme without a figure, and no source statement states it.",
+                lambda c, ev, comps, t: c.quantity is None, _explain_record, lambda ev, t: 0.6),
+)
+
 # Every rule in the order judge() tries them.
 VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
-                                          NO_MATCHING_STATEMENT)
+                                          *RECORD_RULES, NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
 # Among candidate statements, the verdict preferred when several apply (then the most similar).

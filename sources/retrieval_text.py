@@ -62,9 +62,10 @@ def retrieval_text(claim: Claim, claims: Sequence[Claim]) -> str:
 
 
 def is_retrievable(claim: Claim) -> bool:
-    """Only a checkable claim with a figure, or a direction without one ("a steady increase
-    since 2005", claims/direction_only.py), is looked up among the sources."""
-    return claim.checkable and (claim.quantity is not None or bool(claim.direction))
+    """Only a checkable claim with a figure, or a direction or a record without one ("a steady
+    increase since 2005", "the hottest year on record": claims/direction_only.py,
+    claims/records.py), is looked up among the sources."""
+    return claim.checkable and (claim.quantity is not None or bool(claim.direction) or claim.measure == "rank")
 
 
 def retrieval_texts(claims: Sequence[Claim]) -> list[str]:

@@ -100,3 +100,24 @@ def test_a_sentence_whose_main_verb_moves_its_subject_is_a_direction_claim(nlp):
     assert (c.quantity, c.direction, c.checkable) == (None, "down", True)
     # A rise that is not the sentence's main verb is a passing mention.
     assert extract_claims("Analysts expect prices to rise.", nlp) == []
+
+
+# --- a record without a figure -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "text"), [
+    ("2023 has replaced 2016 as the warmest calendar year on record, the agency said.",
+     "2023 has replaced 2016 as the warmest calendar year on record"),
+    ("High costs for food kept inflation close to a 40-year high.", None),
+    ("House prices fell at their fastest annual pace for nearly 14 years in May, the lender said.",
+     "House prices fell at their fastest annual pace for nearly 14 years in May"),
+    ("That is the slowest rate of house price growth since July 2009.", None),
+])
+def test_a_record_without_a_figure_is_a_claim_of_rank(sentence, text, nlp):
+    (c,) = extract_claims(sentence, nlp)
+    assert (c.quantity, c.measure, c.checkable) == (None, "rank", True)
+    assert c.text == (text or sentence)
+
+
+@pytest.mark.parametrize("sentence", ["He kept a record of his spending.", "It was the best day of the trip."])
+def test_a_record_kept_or_a_best_day_is_not_a_record_claim(sentence, nlp):
+    assert extract_claims(sentence, nlp) == []
