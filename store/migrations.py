@@ -493,6 +493,29 @@ def migrate(
     return todo
 
 
+_VIEW_HASHES = {f"{name}={hashlib.sha1(sql.encode('utf-8')).hexdigest()}" for name, sql in VIEWS.items()}
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database is exactly at this code's schema: every migration and no other applied,
+    every view present as defined here. One plain query, so a write session on a current database
+    skips the schema check and `migrate` (~7 queries; issue #16). False when unsure."""
+    try:
+        rows = con.execute(
+            "SELECT 'version', version::VARCHAR FROM schema_migrations"
+            " UNION ALL SELECT 'hash', name || '=' || sql_hash FROM schema_views"
+            " UNION ALL SELECT 'view', view_name FROM duckdb_views()"
+            " WHERE NOT internal AND database_name = current_database()"
+        ).fetchall()
+    except duckdb.Error:
+        return False  # e.g. a new file without schema_migrations or schema_views yet
+    found: dict[str, set[str]] = {"version": set(), "hash": set(), "view": set()}
+    for kind, value in rows:
+        found[kind].add(value)
+    return (found["version"] == {str(m.version) for m in MIGRATIONS}
+            and found["hash"] >= _VIEW_HASHES and found["view"] >= set(VIEWS))
+
+
 def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create only the views whose definition changed, so opening a current database writes nothing.
 
