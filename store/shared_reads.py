@@ -44,6 +44,7 @@ from store import read_gate
 from store.db import LOCK_WAIT_SECONDS, _is_lock_error, _open_error, _schema_problem, session
 
 LINGER_SECONDS = 0.5
+RETRY_SECONDS = 0.02  # between attempts to attach while another process writes
 ALIAS = "claimdesk_file"  # the attached file's name in the reader's instance; each cursor USEs it
 
 
@@ -74,6 +75,7 @@ class SharedReader:
         self._migrated = False
         self._closer_running = False
         self._checked = -1  # inode of the file whose schema was checked
+        self._next_try = 0.0  # no attach before this (monotonic): a writer has the file
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -102,7 +104,7 @@ class SharedReader:
         with g.cond:
             while True:
                 if not g.writers and not read_gate.writer_waiting_elsewhere(self.path):
-                    if self._con is None:
+                    if self._con is None and time.monotonic() >= self._next_try:
                         self._open()
                     if self._con is not None:
                         self._users += 1
@@ -132,6 +134,8 @@ class SharedReader:
             con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
         except duckdb.Error as exc:
             if _is_lock_error(exc):
+                # The waiting readers would otherwise try again every few ms between them.
+                self._next_try = time.monotonic() + RETRY_SECONDS
                 return
             raise _open_error(self.path, exc) from None
         identity = self.path.stat().st_ino
