@@ -22,9 +22,9 @@ the file and its write-ahead log), so callers can cache what they computed from 
 
 "Opening" is an ATTACH of the file, read-only, to one in-memory DuckDB instance the
 reader keeps for the life of the process, and "closing" a DETACH (which releases the
-file's lock just the same): creating a DuckDB instance costs ~100 ms of CPU (its
-built-in extensions and catalog), paid on every writer's turn while a flow writes,
-against ~30 ms for an attach (issue #16, docs/desk-under-load.md).
+file's lock just the same): creating and closing a read-only DuckDB instance took
+~170 ms (its built-in extensions and catalog; load ~8), paid on every writer's turn while
+a flow writes, an attach and a detach ~60 ms (issue #16, docs/desk-under-load.md).
 """
 
 from __future__ import annotations
