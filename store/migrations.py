@@ -314,19 +314,6 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE source_statements ADD COLUMN measured VARCHAR;
         """,
     ),
-    # Issue #16: the desk's claim and article pages look rows up by claim and by article. Without
-    # an index DuckDB scans the whole column for each (~10 ms for 110,000 verdicts under load),
-    # with one it reads a few rows (~2 ms). Note: DuckDB refuses RENAME/DROP COLUMN on a table
-    # with an index; a later migration doing that drops the index first and re-creates it.
-    Migration(
-        13,
-        "indexes for one claim's and one article's rows",
-        """
-        CREATE INDEX verdicts_claim_id ON verdicts (claim_id);
-        CREATE INDEX matches_claim_id ON matches (claim_id);
-        CREATE INDEX claims_article_id ON claims (article_id);
-        """,
-    ),
 )
 
 
