@@ -1,7 +1,8 @@
 """The review desk under load: page latency for concurrent readers, with a flow writing.
 
     python -m benchmarks.desk_load [--claims 100000] [--readers 20] [--seconds 30] [--db PATH]
-                                   [--with-writer] [--writer-pause 0.2] [--think 0] [--json FILE]
+                                   [--with-writer] [--writer-pause 0.2] [--writer-fold-every 5] [--writer-bulk]
+                                   [--think 0] [--json FILE]
 
 Builds (or reuses) a synthetic database of N claims (benchmarks/desk_db.py), starts
 `claimdesk review` on a free 127.0.0.1 port in a child process, signs one editor in and
@@ -12,7 +13,9 @@ random status tab and one of its first pages), a random claim, a random article,
 each one's JSON twin. With --with-writer a second child process does what a check flow
 does to the database meanwhile: one write session per article (`store.db.session`, the
 write-ahead log folded every 5th article as the pipeline does), an article with 10
-claims, their matches and verdicts, then --writer-pause seconds of "model work".
+claims, their matches and verdicts, then --writer-pause seconds of "model work" (the log is folded
+into the main file every --writer-fold-every sessions, 0: only once at the end); one INSERT a row, or
+with --writer-bulk one a table, as the pipeline writes an article (store/writes.py).
 
 Prints p50/p95/p99 latency, pages/s and errors (a non-200 answer or a failed request)
 per page kind and overall, and the writer's commits, its median and longest wait for
@@ -169,18 +172,29 @@ def reader(port: int, cookie: str, claims: int, until: float, seed: int, out: li
 _WRITER = """
 import json, sys, time
 from store.db import session, transaction, checkpoint
-db, seconds, pause = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+db, seconds, pause, every, bulk = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
 until = time.monotonic() + seconds
 waits, spans, n = [], [], 0
 while time.monotonic() < until:
     t0 = time.perf_counter()
-    with session(db, fold=n % 5 == 4) as con:
+    with session(db, fold=every > 0 and n % every == every - 1) as con:
         waits.append(time.perf_counter() - t0)
         with transaction(con):
             a = f"w-{time.time_ns()}"
             con.execute("INSERT INTO articles (article_id, path, title, text, content_hash) VALUES (?, ?, ?, ?, ?)",
                         [a, f"articles/{a}.txt", f"Writer article {a}", "In 2024 the share rose to 50%. " * 10, a])
-            for i in range(10):
+            if bulk:  # each table's rows in one statement, as the pipeline writes them (store/writes.py)
+                con.execute("INSERT INTO claims (claim_id, article_id, sentence, sentence_start, sentence_end,"
+                            " claim_text, start_char, end_char, claim_type, checkable, extractor, extractor_version)"
+                            " SELECT $a || '-' || i, $a, 'In 2024 the share rose to 50%.', 31 * i, 31 * i + 30,"
+                            " 'the share rose to 50%', 31 * i + 8, 31 * i + 29, 'statistical', true, 'bench', '1'"
+                            " FROM range(10) t(i)", {"a": a})
+                con.execute("INSERT INTO matches (claim_id, statement_id, rank, similarity)"
+                            " SELECT $a || '-' || i, 'st-1', 1, 0.8 FROM range(10) t(i)", {"a": a})
+                con.execute("INSERT INTO verdicts (claim_id, verdict, confidence, flagged, explanation, judge_version)"
+                            " SELECT $a || '-' || i, 'supported', 0.8, false, 'writer', 'judge-bench'"
+                            " FROM range(10) t(i)", {"a": a})
+            for i in range(0 if bulk else 10):
                 c = f"{a}-{i}"
                 con.execute("INSERT INTO claims (claim_id, article_id, sentence, sentence_start, sentence_end,"
                             " claim_text, start_char, end_char, claim_type, checkable, extractor, extractor_version)"
@@ -213,7 +227,7 @@ def _summary(results: list[tuple[str, float, bool]], seconds: float) -> dict[str
 
 
 def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: bool, writer_pause: float,
-        think: float = 0.0) -> dict[str, Any]:
+        think: float = 0.0, fold_every: int = 5, bulk: bool = False) -> dict[str, Any]:
     """One bounded load run against a fresh desk process; the figures as a dict."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp, desk(db, port, Path(tmp) / "desk.log"):
@@ -221,7 +235,8 @@ def run(db: Path, claims: int, readers: int, seconds: float, *, with_writer: boo
         writer = None
         if with_writer:
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-            writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(db), str(seconds), str(writer_pause)],
+            writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(db), str(seconds), str(writer_pause),
+                                       str(fold_every), "1" if bulk else "0"],
                                       cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         results: list[tuple[str, float, bool]] = []
         until = time.monotonic() + seconds
@@ -268,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", help="database to use (built with --claims claims if it does not exist)")
     ap.add_argument("--with-writer", action="store_true", help="a flow-like writer process writes meanwhile")
     ap.add_argument("--writer-pause", type=float, default=0.2, help="seconds of 'model work' between articles")
+    ap.add_argument("--writer-fold-every", type=int, default=5,
+                    help="fold the write-ahead log every N write sessions, as the pipeline does (0: only at the end)")
+    ap.add_argument("--writer-bulk", action="store_true",
+                    help="the writer inserts each table's rows of an article in one statement, as the pipeline does")
     ap.add_argument("--think", type=float, default=0.0,
                     help="mean pause of a reader between pages, seconds (default 0: the next page at once)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -282,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(header_lines()))
     print(f"database  {db}  " + " ".join(f"{k}={v}" for k, v in desk_db.counts(db).items()))
     summary = run(db, args.claims, args.readers, args.seconds, with_writer=args.with_writer,
-                  writer_pause=args.writer_pause, think=args.think)
+                  writer_pause=args.writer_pause, think=args.think, fold_every=args.writer_fold_every,
+                  bulk=args.writer_bulk)
     summary["args"] = {k: v for k, v in vars(args).items() if k != "json"}
     _print(summary)
     if args.json:

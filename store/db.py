@@ -30,7 +30,7 @@ import duckdb
 
 from claimdesk.errors import ClaimdeskError
 from store import read_gate
-from store.migrations import MIGRATIONS, migrate
+from store.migrations import MIGRATIONS, is_current, migrate
 
 LOCK_WAIT_SECONDS = 60.0
 _DUCKDB_MAGIC = b"DUCK"
@@ -178,10 +178,11 @@ def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAI
     except duckdb.ConnectionException as exc:
         raise ClaimdeskError(f"cannot open database: {str(exc).splitlines()[0]}", path=str(path)) from None
     try:
-        problem = _schema_problem(con, writing=not read_only)
-        if problem:
+        if not read_only and is_current(con):
+            pass  # at this code's schema: nothing to check or migrate (one query instead of ~7)
+        elif problem := _schema_problem(con, writing=not read_only):
             raise ClaimdeskError(problem, path=str(path))
-        if not read_only:
+        elif not read_only:
             migrate(con, before_first=lambda: backup(con, path))
     except ClaimdeskError:
         con.close()

@@ -317,19 +317,10 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-VIEWS: dict[str, str] = {
-    # One row per claim with its current verdict: the newest machine verdict, and the
-    # newest editor review if any (an editor's verdict is final).
-    "claim_verdicts": """
-        CREATE OR REPLACE VIEW claim_verdicts AS
-        WITH latest_verdict AS (
-            SELECT * FROM verdicts
-            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1
-        ),
-        latest_review AS (
-            SELECT * FROM reviews
-            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY review_id DESC) = 1
-        )
+# The columns of `claim_verdicts` and their joins (aliases c, a, v, r, s, d, ce), shared with the desk's
+# claim- and article-scoped queries (store/scoped_verdicts.py), which compute `latest_verdict` and
+# `latest_review` for one claim or article instead of the whole table (issue #16).
+CLAIM_VERDICT_COLUMNS = """\
         SELECT
             c.claim_id, c.article_id, a.title AS article_title, a.path AS article_path,
             c.sentence, c.claim_text, c.start_char, c.end_char, c.claim_type,
@@ -352,6 +343,8 @@ VIEWS: dict[str, str] = {
             ce.operation AS computed_operation, ce.expression AS computed_expression,
             ce.operand_statement_ids AS computed_operand_ids, ce.operand_values AS computed_operand_values,
             ce.result AS computed_result, ce.unit AS computed_unit
+"""
+CLAIM_VERDICT_JOINS = """\
         FROM claims c
         JOIN articles a USING (article_id)
         LEFT JOIN latest_verdict v USING (claim_id)
@@ -359,7 +352,23 @@ VIEWS: dict[str, str] = {
         LEFT JOIN source_statements s ON s.statement_id = v.statement_id
         LEFT JOIN source_documents d ON d.source_id = s.source_id
         LEFT JOIN computed_evidence ce ON ce.verdict_id = v.verdict_id
-    """,
+"""
+
+
+VIEWS: dict[str, str] = {
+    # One row per claim with its current verdict: the newest machine verdict, and the
+    # newest editor review if any (an editor's verdict is final).
+    "claim_verdicts": f"""
+        CREATE OR REPLACE VIEW claim_verdicts AS
+        WITH latest_verdict AS (
+            SELECT * FROM verdicts
+            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY verdict_id DESC) = 1
+        ),
+        latest_review AS (
+            SELECT * FROM reviews
+            QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY review_id DESC) = 1
+        )
+{CLAIM_VERDICT_COLUMNS}{CLAIM_VERDICT_JOINS}    """,
     # The review queue: what still needs an editor (flagged by the machine, not yet reviewed),
     # in the review desk's order (problems first, then the least sure), as `claimdesk demo` prints it.
     "flagged_claims": f"""
@@ -469,6 +478,29 @@ def migrate(
             raise
     _refresh_views(con)
     return todo
+
+
+_VIEW_HASHES = {f"{name}={hashlib.sha1(sql.encode('utf-8')).hexdigest()}" for name, sql in VIEWS.items()}
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database is exactly at this code's schema: every migration and no other applied,
+    every view present as defined here. One plain query, so a write session on a current database
+    skips the schema check and `migrate` (~7 queries; issue #16). False when unsure."""
+    try:
+        rows = con.execute(
+            "SELECT 'version', version::VARCHAR FROM schema_migrations"
+            " UNION ALL SELECT 'hash', name || '=' || sql_hash FROM schema_views"
+            " UNION ALL SELECT 'view', view_name FROM duckdb_views()"
+            " WHERE NOT internal AND database_name = current_database()"
+        ).fetchall()
+    except duckdb.Error:
+        return False  # e.g. a new file without schema_migrations or schema_views yet
+    found: dict[str, set[str]] = {"version": set(), "hash": set(), "view": set()}
+    for kind, value in rows:
+        found[kind].add(value)
+    return (found["version"] == {str(m.version) for m in MIGRATIONS}
+            and found["hash"] >= _VIEW_HASHES and found["view"] >= set(VIEWS))
 
 
 def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -19,6 +19,7 @@ from claims.vocabulary import PROBLEM_VERDICTS as _PROBLEMS
 from claims.vocabulary import VERDICT_ORDER
 from store import accounts
 from store.db import transaction
+from store.scoped_verdicts import claim_verdicts_sql
 from store.vocabulary_sql import PROBLEM_LIST, QUEUE_ORDER, problem_sql
 
 Row = dict[str, Any]
@@ -59,16 +60,27 @@ class QueueFilter:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
 
 
-# One row per claim, from the analysts' view, plus the derived flags the desk sorts on.
-# A disagreement: a machine verdict judged after the newest review says something else.
-_QUEUE_BASE = f"""
+
+
+def _queue_base(rows: str) -> str:
+    """One row per claim of `rows` (the analysts' view, or the same rows for a few claims), plus
+    the derived flags the desk sorts on. A disagreement: a machine verdict judged after the
+    newest review says something else."""
+    return f"""
     SELECT *,
         reviewed_verdict IS NOT NULL AS reviewed,
         {problem_sql('verdict')} AS problem,
         coalesce(reviewed_verdict IS NOT NULL AND judged_at > reviewed_at
                  AND machine_verdict <> reviewed_verdict, false) AS disagreement
-    FROM claim_verdicts
+    FROM {rows}
 """
+
+
+_QUEUE_BASE = _queue_base("claim_verdicts")
+# The same for one article's claims, or a list of claims (store/scoped_verdicts.py: the view
+# filtered on them would still pick every claim's newest verdict first).
+_ARTICLE_QUEUE_BASE = _queue_base(f"({claim_verdicts_sql('article')})")
+_IDS_QUEUE_BASE = _queue_base(f"({claim_verdicts_sql('ids')})")
 # Most urgent first: unreviewed before reviewed, problem verdicts, then the least sure (defined once).
 _QUEUE_ORDER = QUEUE_ORDER
 _STATUS_SQL: dict[str, str] = {
@@ -185,8 +197,7 @@ def queue_rows(con: duckdb.DuckDBPyConnection, claim_ids: list[str]) -> list[Row
     """The queue columns of these claims, in the order given (one page of a cached queue order)."""
     if not claim_ids:
         return []
-    rows = _rows(con.execute(f"SELECT {_QUEUE_COLUMNS} FROM ({_QUEUE_BASE}) WHERE claim_id IN (SELECT unnest($ids))",
-                             {"ids": claim_ids}))
+    rows = _rows(con.execute(f"SELECT {_QUEUE_COLUMNS} FROM ({_IDS_QUEUE_BASE})", {"ids": claim_ids}))
     by_id = {r["claim_id"]: r for r in rows}
     return [by_id[c] for c in claim_ids if c in by_id]
 
@@ -285,49 +296,46 @@ def series_links(con: duckdb.DuckDBPyConnection, claim_id: str) -> list[Row]:
     """The figures of the claim's series (issue #15), both ways: the main figure a baseline or
     change belongs to (`relation` 'main'), and a main figure's baselines and changes (their role)."""
     # Most claims belong to no series: a look at `claims` alone (milliseconds) spares them the
-    # two joins with the claim_verdicts view (~0.3 s on a 100,000-claim database).
-    linked = con.execute(
-        "SELECT count(*) FROM claims WHERE (claim_id = $claim AND related_claim_id IS NOT NULL)"
-        " OR related_claim_id = $claim",
+    # rest. The linked claims' verdicts come from their own rows, not the whole-table view.
+    linked = [r[0] for r in con.execute(
+        "SELECT related_claim_id FROM claims WHERE claim_id = $claim AND related_claim_id IS NOT NULL"
+        " UNION ALL SELECT claim_id FROM claims WHERE related_claim_id = $claim",
         {"claim": claim_id},
-    ).fetchone()
-    if not linked or not linked[0]:
+    ).fetchall()]
+    if not linked:
         return []
     rows = con.execute(
-        """
+        f"""
+        WITH cv AS ({claim_verdicts_sql('ids')})
         SELECT 'main' AS relation, m.claim_id, m.claim_text, cv.verdict, b.role AS own_role
         FROM claims b JOIN claims m ON m.claim_id = b.related_claim_id
-        LEFT JOIN claim_verdicts cv ON cv.claim_id = m.claim_id
+        LEFT JOIN cv ON cv.claim_id = m.claim_id
         WHERE b.claim_id = $claim
         UNION ALL
         SELECT b.role AS relation, b.claim_id, b.claim_text, cv.verdict, b.role AS own_role
-        FROM claims b LEFT JOIN claim_verdicts cv ON cv.claim_id = b.claim_id
+        FROM claims b LEFT JOIN cv ON cv.claim_id = b.claim_id
         WHERE b.related_claim_id = $claim
         ORDER BY relation DESC, claim_text
         """,
-        {"claim": claim_id},
+        {"claim": claim_id, "ids": linked},
     )
     cols = [d[0] for d in rows.description]
     return [dict(zip(cols, r, strict=True)) for r in rows.fetchall()]
 
 
+# The claim's `claim_verdicts` row (store/scoped_verdicts.py), then what only its page shows.
+_CLAIM_EXTRA = """c.sentence_start, c.sentence_end, c.predicate, c.checkable, c.not_checkable_reason,
+            c.period_words, c.period_resolved, a.text AS article_text"""
+_CLAIM_ROW = f"""
+    SELECT *, coalesce(reviewed_verdict IS NOT NULL AND judged_at > reviewed_at
+                       AND machine_verdict <> reviewed_verdict, false) AS disagreement
+    FROM ({claim_verdicts_sql('claim', _CLAIM_EXTRA)})
+"""
+
+
 def claim_detail(con: duckdb.DuckDBPyConnection, claim_id: str) -> Row:
     """A claim with everything its page shows: article text, candidate evidence, verdicts, reviews."""
-    claim = _one(
-        con.execute(
-            """
-            SELECT cv.*, c.sentence_start, c.sentence_end, c.predicate, c.checkable,
-                   c.not_checkable_reason, c.period_words, c.period_resolved, a.text AS article_text,
-                   coalesce(cv.reviewed_verdict IS NOT NULL AND cv.judged_at > cv.reviewed_at
-                            AND cv.machine_verdict <> cv.reviewed_verdict, false) AS disagreement
-            FROM claim_verdicts cv
-            JOIN claims c ON c.claim_id = cv.claim_id
-            JOIN articles a ON a.article_id = cv.article_id
-            WHERE cv.claim_id = $claim
-            """,
-            {"claim": claim_id},
-        )
-    )
+    claim = _one(con.execute(_CLAIM_ROW, {"claim": claim_id}))
     if claim is None:
         raise NotFound(f"no claim with id {claim_id!r}")
     article_text = claim.pop("article_text")
@@ -426,9 +434,8 @@ def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> Row:
         raise NotFound(f"no article with id {article_id!r}")
     claims = _rows(
         con.execute(
-            f"SELECT {_QUEUE_COLUMNS} FROM ({_QUEUE_BASE}) WHERE article_id = $a"
-            " ORDER BY start_char, end_char, claim_id",
-            {"a": article_id},
+            f"SELECT {_QUEUE_COLUMNS} FROM ({_ARTICLE_QUEUE_BASE}) ORDER BY start_char, end_char, claim_id",
+            {"article": article_id},
         )
     )
     by_verdict = dict.fromkeys(VERDICTS, 0)

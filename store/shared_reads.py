@@ -19,6 +19,12 @@ lock on the file and DuckDB lets nobody write while it is held:
 
 `generation` names the database state the instance opened on (the sizes and times of
 the file and its write-ahead log), so callers can cache what they computed from it.
+
+"Opening" is an ATTACH of the file, read-only, to one in-memory DuckDB instance the
+reader keeps for the life of the process, and "closing" a DETACH (which releases the
+file's lock just the same): creating and closing a read-only DuckDB instance took
+~170 ms (its built-in extensions and catalog; load ~8), paid on every writer's turn while
+a flow writes, an attach and a detach ~60 ms (issue #16, docs/desk-under-load.md).
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from store import read_gate
 from store.db import LOCK_WAIT_SECONDS, _is_lock_error, _open_error, _schema_problem, session
 
 LINGER_SECONDS = 0.5
+RETRY_SECONDS = 0.02  # between attempts to attach while another process writes
+ALIAS = "claimdesk_file"  # the attached file's name in the reader's instance; each cursor USEs it
 
 
 def _generation(path: Path) -> tuple[int, ...]:
@@ -60,12 +68,14 @@ class SharedReader:
         self.wait = wait
         self.generation: tuple[int, ...] = ()
         self._gate = read_gate.gate(self.path)
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None  # the instance, while the file is attached
+        self._instance: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._last_used = 0.0
         self._migrated = False
         self._closer_running = False
         self._checked = -1  # inode of the file whose schema was checked
+        self._next_try = 0.0  # no attach before this (monotonic): a writer has the file
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -75,6 +85,7 @@ class SharedReader:
         cur = self._enter()
         read_gate.note_read(1)
         try:
+            cur.execute(f"USE {ALIAS}")  # the cursor's default database: the attached file
             yield cur
         finally:
             read_gate.note_read(-1)
@@ -93,7 +104,7 @@ class SharedReader:
         with g.cond:
             while True:
                 if not g.writers and not read_gate.writer_waiting_elsewhere(self.path):
-                    if self._con is None:
+                    if self._con is None and time.monotonic() >= self._next_try:
                         self._open()
                     if self._con is not None:
                         self._users += 1
@@ -114,22 +125,32 @@ class SharedReader:
             g.cond.notify_all()
 
     def _open(self) -> None:
-        """Open the instance (one try: the caller waits and retries while another process writes)."""
+        """Attach the file (one try: the caller waits and retries while another process writes)."""
+        if self._instance is None:
+            self._instance = duckdb.connect(":memory:")
+        con = self._instance
+        quoted = str(self.path).replace("'", "''")
         try:
-            con = duckdb.connect(str(self.path), read_only=True)
+            con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
         except duckdb.Error as exc:
             if _is_lock_error(exc):
+                # The waiting readers would otherwise try again every few ms between them.
+                self._next_try = time.monotonic() + RETRY_SECONDS
                 return
             raise _open_error(self.path, exc) from None
         identity = self.path.stat().st_ino
         if identity != self._checked:  # once per file, not per reopen: a writer cannot change what it is
+            cur = con.cursor()
             try:
-                problem = _schema_problem(con, writing=False)
+                cur.execute(f"USE {ALIAS}")
+                problem = _schema_problem(cur, writing=False)
             except duckdb.Error as exc:
-                con.close()
+                cur.close()
+                self._detach()
                 raise _open_error(self.path, exc) from None
+            cur.close()
             if problem:
-                con.close()
+                self._detach()
                 raise ClaimdeskError(problem, path=str(self.path))
             self._checked = identity
         self._con = con
@@ -140,9 +161,19 @@ class SharedReader:
             self._closer_running = True
             threading.Thread(target=self._close_when_idle, daemon=True, name="shared-reader-closer").start()
 
+    def _detach(self) -> None:
+        """Let go of the file; should DuckDB refuse, drop the whole instance (that lets go too)."""
+        if self._instance is None:
+            return
+        try:
+            self._instance.execute(f"DETACH {ALIAS}")
+        except duckdb.Error:
+            self._instance.close()
+            self._instance = None
+
     def _close(self) -> None:
         if self._con is not None:
-            self._con.close()
+            self._detach()
             self._con = None
         self._gate.reader_open = False
         self._gate.cond.notify_all()
