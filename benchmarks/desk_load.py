@@ -45,6 +45,7 @@ from urllib.parse import urlencode
 
 from benchmarks import desk_db
 from benchmarks._common import REPO, header_lines
+from claimdesk.processes import stop_process
 
 KINDS = ("queue", "queue.json", "claim", "claim.json", "article", "article.json")
 STATUSES = ("all", "flagged", "unreviewed", "reviewed")
@@ -83,12 +84,7 @@ def desk(db: Path, port: int, log: Path) -> Iterator[None]:
                 time.sleep(0.2)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def _cookies(resp: http.client.HTTPResponse, jar: dict[str, str]) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.errors import ClaimdeskError, ConfigError
+from claimdesk.processes import stop_process
 from claimdesk.settings import Settings
 from flows.feeds import feed_urls
 from flows.quick_start import server_file as _server_file
@@ -257,12 +258,7 @@ def local_prefect_server(port: int, *, ui: str = "true", wait: float = 120.0) ->
             time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 
