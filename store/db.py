@@ -37,6 +37,12 @@ _DUCKDB_MAGIC = b"DUCK"
 # Files this process has already identified as claimdesk databases, by (path, inode),
 # so the read-only look before the first write is paid once per process, not per article.
 _VERIFIED: set[tuple[str, int]] = set()
+# Files this process has migrated to its own schema, by (path, inode): a later read-write
+# open only confirms the applied versions are still exactly ours (one query) instead of
+# the schema check, the migration pass and the view comparison (issue #16: ~30 ms an open,
+# 75 opens for 60 articles).
+_CURRENT: set[tuple[str, int]] = set()
+_OUR_VERSIONS = (len(MIGRATIONS), max(m.version for m in MIGRATIONS))
 
 
 def _looks_like_duckdb(path: Path) -> bool:
@@ -177,6 +183,9 @@ def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAI
         con = _raw_connect(path, read_only, wait)
     except duckdb.ConnectionException as exc:
         raise ClaimdeskError(f"cannot open database: {str(exc).splitlines()[0]}", path=str(path)) from None
+    key = (str(path.resolve()), path.stat().st_ino)
+    if not read_only and key in _CURRENT and _still_current(con):
+        return con
     try:
         problem = _schema_problem(con, writing=not read_only)
         if problem:
@@ -192,8 +201,18 @@ def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAI
             raise _open_error(path, exc) from None
         raise ClaimdeskError(f"database cannot be migrated: {str(exc).splitlines()[0]}", path=str(path)) from None
     if not read_only:
-        _VERIFIED.add((str(path.resolve()), path.stat().st_ino))
+        _VERIFIED.add(key)
+        _CURRENT.add(key)
     return con
+
+
+def _still_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the applied migrations are still exactly this claimdesk's (none added by a newer one)."""
+    try:
+        row = con.execute("SELECT count(*), max(version) FROM schema_migrations").fetchone()
+    except duckdb.Error:
+        return False
+    return row is not None and (row[0], row[1]) == _OUR_VERSIONS
 
 
 def backup(con: duckdb.DuckDBPyConnection, path: Path) -> Path:

@@ -1,0 +1,119 @@
+"""One read-write session for consecutive writes of a batch, held only as long as a desk can wait.
+
+Why (issue #16, part 5): the pipeline used to open a session per article (and per
+cache exchange), and each open cost a connect, a schema check and a migration pass
+(~30 ms on an idle machine, 75 opens for 60 articles), and each fifth close a fold of the
+write-ahead log: about a third of what the batch path spent above the models.
+
+What it must keep is the desk's turn (docs/desk-under-load.md): while a session is open,
+the desk's readers wait, in this process (the file's `read_gate`) and in others (DuckDB's
+file lock). So a `BatchSession` hands the same connection to consecutive writes only
+until it has been open `seconds` (0.25 s by default: a page waits at most that plus the
+one write in progress), then closes it, and the next write opens a new one, which is
+when a waiting reader gets in (a writer that then finds the file taken touches
+`DB.writer-waiting` as before, `store.db`). Each write is still its own transaction, so
+what lands, and when it becomes visible, is the same as with a session each.
+
+The write-ahead log is folded into the main file when a session closes after
+`fold_every` writes or more, and by `finish` at the end of the batch, so the log a
+reader replays on open stays a few writes long, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from store.db import session
+
+WRITE_SESSION_SECONDS = 0.25
+# Writes per fold of the write-ahead log. Folding on every close cost ~60 ms a session;
+# never folding within a batch makes each open replay a longer log. CPU per article write
+# (25-article batches, a session each, benchmarks/RESULTS.md): fold every session 124 ms,
+# every 25th 95 ms, every 5th 84 ms, every 3rd 87 ms.
+FOLD_EVERY = 5
+
+
+class BatchSession:
+    """Write sessions shared by consecutive writes (`write`), each open at most `seconds`.
+
+    `seconds=0` gives every write its own session (what the pipeline did before; the tests
+    compare the two). Call `finish` (or use it as a context manager) to fold and close.
+    """
+
+    def __init__(self, db: str | Path, *, seconds: float = WRITE_SESSION_SECONDS, fold_every: int = FOLD_EVERY) -> None:
+        self.db = db
+        self.seconds = seconds
+        self.fold_every = fold_every
+        self.opens = 0  # sessions opened, for the benchmarks
+        self._stack: contextlib.ExitStack | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened = 0.0
+        self._unfolded = 0
+
+    def __enter__(self) -> BatchSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finish()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection (a new one if the last has been open `seconds`), for one write.
+
+        If the write raises, the session is closed (folding nothing), so a database in an
+        unknown state is never reused.
+        """
+        if self._con is not None and time.monotonic() - self._opened >= self.seconds:
+            self._close(fold=self._unfolded >= self.fold_every)
+        con = self._con if self._con is not None else self._open()
+        try:
+            yield con
+        except BaseException:
+            self._close(fold=False)
+            raise
+        self._unfolded += 1
+        if self.seconds <= 0:
+            self._close(fold=self._unfolded >= self.fold_every)
+
+    def finish(self) -> None:
+        """Close the session, folding what the batch left in the write-ahead log."""
+        if self._con is not None:
+            self._close(fold=self._unfolded > 0)
+        elif self._unfolded:
+            with session(self.db) as con:
+                _fold(con)
+            self._unfolded = 0
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        stack = contextlib.ExitStack()
+        self._con = stack.enter_context(session(self.db, fold=False))
+        self._stack = stack
+        self._opened = time.monotonic()
+        self.opens += 1
+        return self._con
+
+    def _close(self, *, fold: bool) -> None:
+        stack, con = self._stack, self._con
+        self._stack = self._con = None
+        if stack is None or con is None:
+            return
+        try:
+            if fold:
+                _fold(con)
+                self._unfolded = 0
+        finally:
+            stack.close()
+
+
+def _fold(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold the write-ahead log now and on close (best effort, as `store.db.checkpoint`)."""
+    try:
+        con.execute("PRAGMA enable_checkpoint_on_shutdown")
+        con.execute("CHECKPOINT")
+    except duckdb.TransactionException:
+        pass  # another connection of this process has a transaction open; the log stays, durable
