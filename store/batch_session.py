@@ -8,11 +8,13 @@ write-ahead log: about a third of what the batch path spent above the models.
 What it must keep is the desk's turn (docs/desk-under-load.md): while a session is open,
 the desk's readers wait, in this process (the file's `read_gate`) and in others (DuckDB's
 file lock). So a `BatchSession` hands the same connection to consecutive writes only
-until it has been open `seconds` (0.25 s by default: a page waits at most that plus the
-one write in progress), then closes it, and the next write opens a new one, which is
-when a waiting reader gets in (a writer that then finds the file taken touches
-`DB.writer-waiting` as before, `store.db`). Each write is still its own transaction, so
-what lands, and when it becomes visible, is the same as with a session each.
+until it has been open `seconds` (0.25 s by default: a page waits at most about that plus
+one write), closes it after the write that reaches that age, and, if desk reads are
+waiting (`Gate.readers_waiting` in this process, a fresh `DB.reader-waiting` from
+another), holds its next session back until they are in (at most `YIELD_SECONDS`). The
+next open then finds the file taken, touches `DB.writer-waiting` as before (`store.db`),
+and waits only for the pages in flight. Each write is still its own transaction, so what
+lands, and when it becomes visible, is the same as with a session each.
 
 The write-ahead log is folded into the main file when a session closes after
 `fold_every` writes or more, and by `finish` at the end of the batch, so the log a
@@ -28,9 +30,12 @@ from pathlib import Path
 
 import duckdb
 
+from store import read_gate
 from store.db import session
 
 WRITE_SESSION_SECONDS = 0.25
+# How long a closed session's successor waits at most for waiting desk reads to get in.
+YIELD_SECONDS = 0.1
 # Writes per fold of the write-ahead log. Folding on every close cost ~60 ms a session;
 # never folding within a batch makes each open replay a longer log. CPU per article write
 # (25-article batches, a session each, benchmarks/RESULTS.md): fold every session 124 ms,
@@ -63,13 +68,12 @@ class BatchSession:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The open connection (a new one if the last has been open `seconds`), for one write.
+        """The open connection (or a new one), for one write; closed after the write once it
+        has been open `seconds`, so the work before the next write runs without the file.
 
         If the write raises, the session is closed (folding nothing), so a database in an
         unknown state is never reused.
         """
-        if self._con is not None and time.monotonic() - self._opened >= self.seconds:
-            self._close(fold=self._unfolded >= self.fold_every)
         con = self._con if self._con is not None else self._open()
         try:
             yield con
@@ -77,8 +81,9 @@ class BatchSession:
             self._close(fold=False)
             raise
         self._unfolded += 1
-        if self.seconds <= 0:
+        if time.monotonic() - self._opened >= self.seconds:
             self._close(fold=self._unfolded >= self.fold_every)
+            self._let_readers_in()
 
     def finish(self) -> None:
         """Close the session, folding what the batch left in the write-ahead log."""
@@ -88,6 +93,23 @@ class BatchSession:
             with session(self.db) as con:
                 _fold(con)
             self._unfolded = 0
+
+    def _let_readers_in(self) -> None:
+        """Hold the next session back (at most `YIELD_SECONDS`) while desk reads wait for the file.
+
+        In this process the waiting reads are counted on the file's gate and get in as soon
+        as the session closes; a desk in another process polls the lock, so it is given until
+        it has opened the file (it deletes `DB.reader-waiting` then). Once in, the desk keeps
+        the file only for the pages in flight: the next session's open touches
+        `DB.writer-waiting` and waits for them.
+        """
+        deadline = time.monotonic() + YIELD_SECONDS
+        g = read_gate.gate(self.db)
+        with g.cond:
+            while g.readers_waiting and not g.reader_open and time.monotonic() < deadline:
+                g.cond.wait(0.005)
+        while read_gate.reader_waiting_elsewhere(self.db) and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         stack = contextlib.ExitStack()
