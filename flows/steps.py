@@ -39,7 +39,7 @@ from claims.model import Claim
 from claims.relative_time import resolve_claims
 from sources.embed import Embedder, encode_missing, text_hash, vectors_through_cache
 from sources.findings import document_context, extract_findings
-from sources.matching import StatementIndex, judge_claims
+from sources.matching import Judged, StatementIndex, judge_claims
 from sources.readers import Document, iter_paths, read_document
 from sources.retrieval_text import texts_to_embed
 from store import reads, writes
@@ -311,9 +311,11 @@ def store_articles(batch: PreparedArticles, settings: Settings, index: Statement
 
 def _score_judge_write(batch: PreparedArticles, settings: Settings, index: StatementIndex, run_id: str | None,
                        done: Done | None, summary: RunSummary, writer: BatchSession) -> None:
-    """`store_articles`' work, its writes through `writer`."""
+    """`store_articles`' work: every article scored and judged first, with the file closed,
+    then the writes back to back through `writer`, so its sessions hold only writes."""
     texts = texts_to_embed(batch.claims, retrieval=bool(index.rows))
     vectors = dict(zip(texts, embed_cached(texts, settings, writer.db, fresh=batch.vectors, writer=writer), strict=True))
+    writer.pause()
 
     def score(pairs: list[tuple[Document, list[Claim]]]) -> list[list[Claim]]:
         return with_checkworthiness([c for _, c in pairs], vectors)
@@ -321,21 +323,27 @@ def _score_judge_write(batch: PreparedArticles, settings: Settings, index: State
     pairs, scored, failed = isolated(list(zip(batch.docs, batch.claims, strict=True)), score, lambda p: p[0].path)
     for f in failed:
         f.record(summary)
+    judged: list[tuple[Document, list[Claim], Judged]] = []
+    for (doc, _), claims in zip(pairs, scored, strict=True):
+        try:
+            judged.append((doc, claims, judge_claims(claims, settings, index, vectors)))
+        except _NOT_ONE_ARTICLE:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad article is reported and skipped
+            Failure.of(doc.path, exc).record(summary)
 
-    def write(item: tuple[Document, list[Claim]]) -> int:
-        doc, claims = item
-        judged = judge_claims(claims, settings, index, vectors)
+    def write(item: tuple[Document, list[Claim], Judged]) -> int:
+        doc, claims, verdicts = item
         with writer.write() as con:
             writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
-                                   content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
+                                   content_hash=doc.content_hash, claims=claims, judged=verdicts, extractor=EXTRACTOR,
                                    judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence,
                                    run_id=run_id, author=doc.author, site=doc.site, published=doc.published)
-        for v, _ in judged:
+        for v, _ in verdicts:
             summary.verdicts[v.verdict] = summary.verdicts.get(v.verdict, 0) + 1
         return len(claims)
 
-    _one_by_one([(doc, claims) for (doc, _), claims in zip(pairs, scored, strict=True)], lambda p: p[0].path, write,
-                summary, done)
+    _one_by_one(judged, lambda p: p[0].path, write, summary, done)
 
 
 def _one_by_one(items: list[T], path: Callable[[T], str], write: Callable[[T], int], summary: RunSummary,

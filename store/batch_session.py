@@ -85,6 +85,13 @@ class BatchSession:
             self._close(fold=self._unfolded >= self.fold_every)
             self._let_readers_in()
 
+    def pause(self) -> None:
+        """Close the session now, before work that needs no database (judging a batch), so the
+        desk is not kept waiting through it; the next write opens a new one."""
+        if self._con is not None:
+            self._close(fold=self._unfolded >= self.fold_every)
+            self._let_readers_in()
+
     def finish(self) -> None:
         """Close the session, folding what the batch left in the write-ahead log."""
         if self._con is not None:
