@@ -54,8 +54,9 @@ def _rows(db: str) -> dict[str, list[tuple]]:
 
 @pytest.mark.slow
 def test_shared_sessions_in_a_flow_write_the_same_rows_as_a_session_per_article(settings, prefect_harness, tmp_path):
-    """A real Prefect flow run with the shared sessions, against the service inline with a
-    session per write, on the demo set plus 30 generated articles (two batches) and their sources."""
+    """A real Prefect flow run with the shared sessions, and the service with batches prepared
+    on a thread (`Overlapped`), against the service inline with a session per write, on the
+    demo set plus 30 generated articles (two batches) and their sources."""
     from flows.prefect_flows import check_articles_flow, index_sources_flow, on_runner
 
     corpus = generate(tmp_path / "corpus", 30, seed=3, n_sources=6)
@@ -68,14 +69,20 @@ def test_shared_sessions_in_a_flow_write_the_same_rows_as_a_session_per_article(
     old_check = service.check_articles(articles, before, executor=_SessionPerWrite())
     new = on_runner(index_sources_flow, after)(sources, after, False)
     new_check = on_runner(check_articles_flow, after)(articles, after, False)
+    overlapped = dataclasses.replace(settings, database=str(tmp_path / "overlapped.duckdb"))
+    with service.Overlapped() as ex:
+        service.index_sources(sources, overlapped, executor=ex)
+        service.check_articles(articles, overlapped, executor=ex)
 
     assert not old_check.errors and not new_check.errors
     assert len(new_check.processed) == len(old_check.processed) > 25  # more than one batch
     assert new.claims == old.claims and new_check.claims == old_check.claims and new_check.claims > 100
     rows_before, rows_after = _rows(before.database), _rows(after.database)
     assert rows_before.keys() == rows_after.keys()
+    rows_overlapped = _rows(overlapped.database)
     for table in rows_before:
         assert rows_after[table] == rows_before[table], table
+        assert rows_overlapped[table] == rows_before[table], table
     assert len(rows_after["verdicts"]) == new_check.claims and rows_after["matches"]
 
 
