@@ -90,7 +90,7 @@ def stage_specs(encoded: list[str]) -> list[tuple[str, str, str, Any]]:
         ("store.writes", "cached_vectors", "vector cache read", lambda _c, hashes, _m: len(hashes)),
         ("store.writes", "store_vectors", "vector cache write", lambda _c, items, _m: len(items)),
         ("sources.matching", "rank_candidates", "retrieve (rank)", lambda v, *_a, **_k: len(v)),
-        ("sources.matching", "judge", "judge", None),
+        ("sources.matching", "calibrated_judge", "judge", None),
         ("store.writes", "replace_article", "store article", lambda _con, **kw: len(kw.get("claims", ()))),
     ]
 

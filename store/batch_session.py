@@ -7,18 +7,26 @@ write-ahead log: about a third of what the batch path spent above the models.
 
 What it must keep is the desk's turn (docs/desk-under-load.md): while a session is open,
 the desk's readers wait, in this process (the file's `read_gate`) and in others (DuckDB's
-file lock). So a `BatchSession` hands the same connection to consecutive writes only
-until it has been open `seconds` (0.25 s by default: a page waits at most about that plus
-one write), closes it after the write that reaches that age, and, if desk reads are
-waiting (`Gate.readers_waiting` in this process, a fresh `DB.reader-waiting` from
-another), holds its next session back until they are in (at most `YIELD_SECONDS`). The
-next open then finds the file taken, touches `DB.writer-waiting` as before (`store.db`),
-and waits only for the pages in flight. Each write is still its own transaction, so what
-lands, and when it becomes visible, is the same as with a session each.
+file lock). So a `BatchSession` is the single writer the desk's short sessions queue
+behind: it hands the same connection to consecutive writes (each still its own
+transaction, so what lands, and when it becomes visible, is the same as with a session
+each) and closes it after the current write as soon as anyone waits for the file:
 
-The write-ahead log is folded into the main file when a session closes after
-`fold_every` writes or more, and by `finish` at the end of the batch, so the log a
-reader replays on open stays a few writes long, as before.
+- reads of this process waiting on the gate (`Gate.readers_waiting`), or another write
+  session of this process (a review);
+- a desk (`store.shared_reads`) or a read-only `store.db.connect` (`sql`, `doctor`) of
+  another process that found the file locked, which touches `DB.reader-waiting`;
+- a writer of another process, which touches `DB.writer-waiting`.
+
+Then it holds its next session back until the waiting reads are in (at most
+`YIELD_SECONDS`); its next open finds the file taken, touches `DB.writer-waiting` and
+waits only for the pages in flight, as every writer does (`store.db`). A session nobody
+asks for is still closed after `seconds` (one second), so a reader that does not say it
+waits (another tool on the file) waits at most about that plus one write.
+
+The write-ahead log is folded into the main file every `fold_every` writes and by
+`finish` at the end of the batch, so the log a reader replays on open stays a few writes
+long, as before.
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ import duckdb
 from store import read_gate
 from store.db import session
 
-WRITE_SESSION_SECONDS = 0.25
-# How long a closed session's successor waits at most for waiting desk reads to get in.
+WRITE_SESSION_SECONDS = 1.0
+# Longest a session is shared when nobody says they wait; how long a closed session's
+# successor waits at most for waiting desk reads to get in.
 YIELD_SECONDS = 0.1
 # Writes per fold of the write-ahead log. Folding on every close cost ~60 ms a session;
 # never folding within a batch makes each open replay a longer log. CPU per article write
@@ -68,11 +77,12 @@ class BatchSession:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The open connection (or a new one), for one write; closed after the write once it
-        has been open `seconds`, so the work before the next write runs without the file.
+        """The open connection (or a new one), for one write.
 
-        If the write raises, the session is closed (folding nothing), so a database in an
-        unknown state is never reused.
+        After the write the session is closed if someone waits for the file (`waited_for`)
+        or it has been open `seconds`; every `fold_every` writes the log is folded. If the
+        write raises, the session is closed (folding nothing), so a database in an unknown
+        state is never reused.
         """
         con = self._con if self._con is not None else self._open()
         try:
@@ -81,9 +91,20 @@ class BatchSession:
             self._close(fold=False)
             raise
         self._unfolded += 1
-        if time.monotonic() - self._opened >= self.seconds:
-            self._close(fold=self._unfolded >= self.fold_every)
+        if self._unfolded >= self.fold_every:
+            _fold(con)
+            self._unfolded = 0
+        if self.waited_for() or time.monotonic() - self._opened >= self.seconds:
+            self._close(fold=False)
             self._let_readers_in()
+
+    def waited_for(self) -> bool:
+        """Whether someone waits for the file: reads or another write session of this process
+        (the file's gate), or a desk or writer in another process (a fresh `DB.reader-waiting`
+        or `DB.writer-waiting`)."""
+        g = read_gate.gate(self.db)
+        return bool(g.readers_waiting or g.writers > 1 or read_gate.reader_waiting_elsewhere(self.db)
+                    or read_gate.writer_waiting_elsewhere(self.db))
 
     def pause(self) -> None:
         """Close the session now, before work that needs no database (judging a batch), so the
@@ -140,9 +161,8 @@ class BatchSession:
 
 
 def _fold(con: duckdb.DuckDBPyConnection) -> None:
-    """Fold the write-ahead log now and on close (best effort, as `store.db.checkpoint`)."""
+    """Fold the write-ahead log into the main file now (best effort, as `store.db.checkpoint`)."""
     try:
-        con.execute("PRAGMA enable_checkpoint_on_shutdown")
         con.execute("CHECKPOINT")
     except duckdb.TransactionException:
         pass  # another connection of this process has a transaction open; the log stays, durable

@@ -18,6 +18,7 @@ Safety rules, because the file holds editors' decisions:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import random
 import re
@@ -29,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from claimdesk.errors import ClaimdeskError
-from store import read_gate
+from store import migrations, read_gate
 from store.migrations import MIGRATIONS, migrate
 
 LOCK_WAIT_SECONDS = 60.0
@@ -42,7 +43,6 @@ _VERIFIED: set[tuple[str, int]] = set()
 # the schema check, the migration pass and the view comparison (issue #16: ~30 ms an open,
 # 75 opens for 60 articles).
 _CURRENT: set[tuple[str, int]] = set()
-_OUR_VERSIONS = (len(MIGRATIONS), max(m.version for m in MIGRATIONS))
 
 
 def _looks_like_duckdb(path: Path) -> bool:
@@ -83,7 +83,7 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             if waited:
-                read_gate.clear_writer_waiting(path)
+                (read_gate.clear_reader_waiting if read_only else read_gate.clear_writer_waiting)(path)
             return con
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() > deadline:
@@ -96,7 +96,10 @@ def _raw_connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyCon
         if not read_only:
             # Tell a review desk holding the file open for reading to let go (store/read_gate.py).
             read_gate.touch_writer_waiting(path)
-            waited = True
+        else:
+            # Tell a batch writer sharing its session across writes to let this reader in (store/batch_session.py).
+            read_gate.touch_reader_waiting(path)
+        waited = True
         # Short, jittered waits: the other process holds the lock for one article at a time.
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.2)
@@ -207,12 +210,17 @@ def connect(path: str | Path, *, read_only: bool = False, wait: float = LOCK_WAI
 
 
 def _still_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the applied migrations are still exactly this claimdesk's (none added by a newer one)."""
+    """Whether the applied migrations and the views are still exactly this claimdesk's (none
+    added by a newer one, no view dropped or changed by another process): one query."""
+    expected = ",".join(f"{name}:{hashlib.sha1(sql.encode('utf-8')).hexdigest()}" for name, sql in sorted(migrations.VIEWS.items()))
     try:
-        row = con.execute("SELECT count(*), max(version) FROM schema_migrations").fetchone()
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM schema_migrations), (SELECT max(version) FROM schema_migrations), "
+            "(SELECT string_agg(s.name || ':' || s.sql_hash, ',' ORDER BY s.name) FROM schema_views s "
+            " JOIN duckdb_views() v ON v.view_name = s.name AND NOT v.internal)").fetchone()
     except duckdb.Error:
         return False
-    return row is not None and (row[0], row[1]) == _OUR_VERSIONS
+    return row is not None and tuple(row) == (len(MIGRATIONS), max(m.version for m in MIGRATIONS), expected)
 
 
 def backup(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
