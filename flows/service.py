@@ -22,6 +22,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -146,6 +147,33 @@ class Inline:
     def say(self, message: str, terminal: bool) -> None:
         if terminal:
             print(message, file=sys.stderr, flush=True)
+
+
+class Overlapped(Inline):
+    """As `Inline`, but each batch is prepared (extraction, embedding) on one worker thread
+    while this thread judges and writes the batch before: what the flow's local runner does,
+    without Prefect. The rows are the same as `Inline`'s (same batches, same `known` hashes).
+
+    Use it as a context manager, so its thread ends with the run.
+    """
+
+    runner = "inline, prepared on a thread (no flow)"
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimdesk-prepare")
+
+    def __enter__(self) -> Overlapped:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def prepare_articles(self, docs: list[Document], settings: Settings, known: frozenset[str], embed: bool
+                         ) -> Future[PreparedArticles]:
+        return self._pool.submit(steps.prepare_articles, docs, settings, known, embed=embed)
+
+    def prepare_sources(self, docs: list[Document], settings: Settings, known: frozenset[str]) -> Future[PreparedSources]:
+        return self._pool.submit(steps.prepare_sources, docs, settings, known)
 
 
 # --- the batch loop -------------------------------------------------------------------------

@@ -4,8 +4,9 @@ them together and the Prefect tasks (`flows.prefect_flows`) wrap them one to one
 Each step splits along the line a flow needs: `prepare_*` is the CPU-heavy half
 (extraction and embedding) and never opens the database, so a Dask worker on another
 machine can run it; `store_*` judges and writes in the process that alone opens DuckDB.
-Database writes happen in short sessions (one per article or source), so the review app
-can take the file lock between them.
+Database writes happen in short sessions (`store.batch_session`: consecutive articles or
+sources share one for at most a quarter of a second, each in its own transaction), so the
+review desk can take the file between them.
 
 Work is done once per batch, not per article (issue #9): spaCy parses all paragraphs of
 a batch in one `nlp.pipe`, and every distinct text the batch needs a vector for (claim
@@ -24,7 +25,6 @@ import logging
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -39,24 +39,18 @@ from claims.model import Claim
 from claims.relative_time import resolve_claims
 from sources.embed import Embedder, encode_missing, text_hash, vectors_through_cache
 from sources.findings import document_context, extract_findings
-from sources.matching import StatementIndex, judge_claims
+from sources.matching import Judged, StatementIndex, judge_claims
 from sources.readers import Document, iter_paths, read_document
 from sources.retrieval_text import texts_to_embed
 from store import reads, writes
-from store.db import checkpoint, session
+from store.batch_session import WRITE_SESSION_SECONDS, BatchSession
+from store.db import session
 
 EXTRACTOR = (EXTRACTOR_NAME, EXTRACTOR_VERSION)
 Done = Callable[[str, int], None]  # (path, claims or statements written), for progress
 T = TypeVar("T")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
-
-# Article (or source) sessions per fold of DuckDB's write-ahead log into the main file
-# (`store.db.session(fold=...)`). Folding on every close cost ~60 ms a session; never
-# folding within a batch makes each open replay a longer log. CPU per article write
-# (25-article batches, benchmarks/RESULTS.md): fold every session 124 ms, every 25th
-# 95 ms, every 5th 84 ms, every 3rd 87 ms.
-FOLD_EVERY = 5
 
 
 @dataclass
@@ -174,24 +168,27 @@ def isolated(items: Sequence[T], work: Callable[[list[T]], list[R]], path: Calla
 # --- the embedding cache and the statement index ----------------------------------------
 
 class DbVectorCache:
-    """`sources.embed.VectorCache` over the database's `embeddings` table, one short session per exchange."""
+    """`sources.embed.VectorCache` over the database's `embeddings` table: one short session
+    per exchange, or a write of the batch's shared session (`writer`)."""
 
-    def __init__(self, db: str, model: str) -> None:
+    def __init__(self, db: str, model: str, writer: BatchSession | None = None) -> None:
         self.db = db
         self.model = model
+        self.writer = writer
 
     def exchange(self, new: dict[str, np.ndarray], wanted: Sequence[str]) -> dict[str, np.ndarray]:
-        with session(self.db) as con:
+        with (self.writer.write() if self.writer is not None else session(self.db)) as con:
             if new:
                 writes.store_vectors(con, new, self.model)
             return writes.cached_vectors(con, list(wanted), self.model) if wanted else {}
 
 
-def embed_cached(texts: list[str], settings: Settings, db: str, fresh: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def embed_cached(texts: list[str], settings: Settings, db: str, fresh: dict[str, np.ndarray] | None = None,
+                 writer: BatchSession | None = None) -> np.ndarray:
     """Vectors of `texts` (rows in order) through the database's embedding cache
-    (`sources.embed.vectors_through_cache`)."""
+    (`sources.embed.vectors_through_cache`), in `writer`'s session if given."""
     embedder = Embedder(settings.models.embedding, settings.models.batch_size)
-    return vectors_through_cache(texts, embedder, DbVectorCache(db, embedder.name), fresh)
+    return vectors_through_cache(texts, embedder, DbVectorCache(db, embedder.name, writer), fresh)
 
 
 def load_index(settings: Settings) -> StatementIndex:
@@ -289,30 +286,12 @@ def prepare_articles(docs: list[Document], settings: Settings, known: frozenset[
                             time.perf_counter() - t0, failures + failed)
 
 
-class _Folds:
-    """One write session per article, folding DuckDB's write-ahead log into the main file
-    every `FOLD_EVERY` sessions and at the end of the batch (`finish`)."""
-
-    def __init__(self, db: str) -> None:
-        self.db = db
-        self.unfolded = 0
-
-    def session(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        self.unfolded += 1
-        fold = self.unfolded >= FOLD_EVERY
-        if fold:
-            self.unfolded = 0
-        return session(self.db, fold=fold)
-
-    def finish(self) -> None:
-        if self.unfolded:
-            checkpoint(self.db)
-            self.unfolded = 0
-
-
 def store_articles(batch: PreparedArticles, settings: Settings, index: StatementIndex, run_id: str | None,
-                   done: Done | None = None) -> RunSummary:
+                   done: Done | None = None, *, session_seconds: float = WRITE_SESSION_SECONDS) -> RunSummary:
     """Score, judge and write each prepared article, each in its own transaction.
+
+    Consecutive writes share a session for up to `session_seconds` (`store.batch_session`;
+    0: a session per write, as before issue #16's part 5; the rows are the same).
 
     The batch's new vectors are cached and the others read in one query; check-worthiness
     is scored for the batch's distinct sentences at once. An unexpected error in one
@@ -324,8 +303,19 @@ def store_articles(batch: PreparedArticles, settings: Settings, index: Statement
     summary = RunSummary("check")
     for f in batch.failures:
         f.record(summary)
+    with BatchSession(db, seconds=session_seconds) as writer:
+        _score_judge_write(batch, settings, index, run_id, done, summary, writer)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _score_judge_write(batch: PreparedArticles, settings: Settings, index: StatementIndex, run_id: str | None,
+                       done: Done | None, summary: RunSummary, writer: BatchSession) -> None:
+    """`store_articles`' work: every article scored and judged first, with the file closed,
+    then the writes back to back through `writer`, so its sessions hold only writes."""
     texts = texts_to_embed(batch.claims, retrieval=bool(index.rows))
-    vectors = dict(zip(texts, embed_cached(texts, settings, db, fresh=batch.vectors), strict=True))
+    vectors = dict(zip(texts, embed_cached(texts, settings, writer.db, fresh=batch.vectors, writer=writer), strict=True))
+    writer.pause()
 
     def score(pairs: list[tuple[Document, list[Claim]]]) -> list[list[Claim]]:
         return with_checkworthiness([c for _, c in pairs], vectors)
@@ -333,25 +323,27 @@ def store_articles(batch: PreparedArticles, settings: Settings, index: Statement
     pairs, scored, failed = isolated(list(zip(batch.docs, batch.claims, strict=True)), score, lambda p: p[0].path)
     for f in failed:
         f.record(summary)
-    folds = _Folds(db)
+    judged: list[tuple[Document, list[Claim], Judged]] = []
+    for (doc, _), claims in zip(pairs, scored, strict=True):
+        try:
+            judged.append((doc, claims, judge_claims(claims, settings, index, vectors)))
+        except _NOT_ONE_ARTICLE:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad article is reported and skipped
+            Failure.of(doc.path, exc).record(summary)
 
-    def write(item: tuple[Document, list[Claim]]) -> int:
-        doc, claims = item
-        judged = judge_claims(claims, settings, index, vectors)
-        with folds.session() as con:
+    def write(item: tuple[Document, list[Claim], Judged]) -> int:
+        doc, claims, verdicts = item
+        with writer.write() as con:
             writes.replace_article(con, article_id=doc.doc_id, path=doc.path, title=doc.title, text=doc.text,
-                                   content_hash=doc.content_hash, claims=claims, judged=judged, extractor=EXTRACTOR,
+                                   content_hash=doc.content_hash, claims=claims, judged=verdicts, extractor=EXTRACTOR,
                                    judge_version=JUDGE_VERSION, flag_below=settings.judge.flag_below_confidence,
                                    run_id=run_id, author=doc.author, site=doc.site, published=doc.published)
-        for v, _ in judged:
+        for v, _ in verdicts:
             summary.verdicts[v.verdict] = summary.verdicts.get(v.verdict, 0) + 1
         return len(claims)
 
-    _one_by_one([(doc, claims) for (doc, _), claims in zip(pairs, scored, strict=True)], lambda p: p[0].path, write,
-                summary, done)
-    folds.finish()
-    summary.seconds = time.perf_counter() - t0
-    return summary
+    _one_by_one(judged, lambda p: p[0].path, write, summary, done)
 
 
 def _one_by_one(items: list[T], path: Callable[[T], str], write: Callable[[T], int], summary: RunSummary,
@@ -408,8 +400,11 @@ def prepare_sources(docs: list[Document], settings: Settings, known: frozenset[s
     return PreparedSources(docs, findings, periods, vectors, embedder.name, time.perf_counter() - t0, failures)
 
 
-def store_sources(batch: PreparedSources, settings: Settings, done: Done | None = None) -> RunSummary:
+def store_sources(batch: PreparedSources, settings: Settings, done: Done | None = None, *,
+                  session_seconds: float = WRITE_SESSION_SECONDS) -> RunSummary:
     """Write each prepared source document, replacing its earlier version atomically.
+
+    Writes share sessions as in `store_articles`.
 
     An unexpected error in one document's write skips that document (reported in
     `summary.errors`, traceback in `summary.tracebacks`); the rest are written.
@@ -419,14 +414,19 @@ def store_sources(batch: PreparedSources, settings: Settings, done: Done | None 
     summary = RunSummary("sources")
     for f in batch.failures:
         f.record(summary)
-    if batch.vectors:
-        with session(db) as con:
-            writes.store_vectors(con, batch.vectors, batch.model)
-    folds = _Folds(db)
+    with BatchSession(db, seconds=session_seconds) as writer:
+        if batch.vectors:
+            with writer.write() as con:
+                writes.store_vectors(con, batch.vectors, batch.model)
+        _write_sources(batch, summary, done, writer)
+    summary.seconds = time.perf_counter() - t0
+    return summary
 
+
+def _write_sources(batch: PreparedSources, summary: RunSummary, done: Done | None, writer: BatchSession) -> None:
     def write(item: tuple[Document, list[Claim], str | None]) -> int:
         doc, findings, period = item
-        with folds.session() as con:
+        with writer.write() as con:
             writes.replace_source(con, source_id=doc.doc_id, path=doc.path, title=doc.title, fmt=doc.format,
                                   meta=doc.meta, period=period, text=doc.text, content_hash=doc.content_hash,
                                   findings=findings, extractor=EXTRACTOR, cells=doc.cells)
@@ -434,6 +434,3 @@ def store_sources(batch: PreparedSources, settings: Settings, done: Done | None 
 
     _one_by_one(list(zip(batch.docs, batch.findings, batch.periods, strict=True)), lambda x: x[0].path, write,
                 summary, done)
-    folds.finish()
-    summary.seconds = time.perf_counter() - t0
-    return summary

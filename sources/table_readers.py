@@ -49,6 +49,7 @@ def pdf_tables(raw: bytes, path: str) -> tuple[str, list[Table]]:
                     grid = t.extract()
                     found.append({"page": pageno, "grid": grid, "caption": _caption_above(page, t.bbox),
                                   "notes": _notes_below(page, t.bbox), "first": t is tables[0]})
+                page.close()  # drop the page's parsed objects: a 200-page report kept ~0.9 GB of them (issue #16)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on hostile files
         raise InputError(f"malformed PDF (tables): {type(exc).__name__}", path=path) from None
     return "\n\n".join(texts), _join_pdf_tables(found)

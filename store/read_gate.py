@@ -52,6 +52,36 @@ def writer_waiting_elsewhere(path: str | Path) -> bool:
     return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
 
 
+def reader_waiting_path(path: str | Path) -> Path:
+    """`DB.reader-waiting`, beside the database: a desk in another process waits to read it.
+
+    The other direction of `writer_waiting_path`: a batch writer that shares one session
+    across writes (`store.batch_session`) looks at it when it closes a session, and holds
+    back its next one briefly so the desk gets in (issue #16, part 5).
+    """
+    path = Path(path)
+    return path.with_name(path.name + ".reader-waiting")
+
+
+def touch_reader_waiting(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        reader_waiting_path(path).touch()
+
+
+def clear_reader_waiting(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        reader_waiting_path(path).unlink()
+
+
+def reader_waiting_elsewhere(path: str | Path) -> bool:
+    """Whether a desk in another process found the file locked within the last second."""
+    try:
+        age = time.time() - reader_waiting_path(path).stat().st_mtime
+    except OSError:
+        return False
+    return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
+
+
 class Gate:
     """One database file's in-process state: writers open or waiting, and the read-only instance.
 
@@ -64,6 +94,7 @@ class Gate:
         self.cond = threading.Condition()
         self.writers = 0
         self.reader_open = False
+        self.readers_waiting = 0  # reads of this process waiting for the instance (store.batch_session yields to them)
 
     def acquire_writer(self, wait: float) -> None:
         """Count a write session in, once the shared read-only instance has closed.

@@ -16,6 +16,10 @@ lock on the file and DuckDB lets nobody write while it is held:
   instance closes as soon as the reads in flight end, so the flow waits for at most
   the pages being served, never for a stream of them.
 - when no read is running the instance is closed after `LINGER_SECONDS`.
+- the other way round, a batch writer (`store.batch_session`) that shares a session
+  across writes lets reads in between its sessions: reads of this process waiting on the
+  gate are counted (`Gate.readers_waiting`), and a read that finds the file locked by
+  another process touches `DB.reader-waiting`.
 
 `generation` names the database state the instance opened on (the sizes and times of
 the file and its write-ahead log), so callers can cache what they computed from it.
@@ -76,6 +80,7 @@ class SharedReader:
         self._closer_running = False
         self._checked = -1  # inode of the file whose schema was checked
         self._next_try = 0.0  # no attach before this (monotonic): a writer has the file
+        self._asked = False  # this reader touched DB.reader-waiting and has not got in since
 
     @contextlib.contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -101,19 +106,27 @@ class SharedReader:
     def _enter(self) -> duckdb.DuckDBPyConnection:
         g = self._gate
         deadline = time.monotonic() + self.wait
+        waiting = False
         with g.cond:
-            while True:
-                if not g.writers and not read_gate.writer_waiting_elsewhere(self.path):
-                    if self._con is None and time.monotonic() >= self._next_try:
-                        self._open()
-                    if self._con is not None:
-                        self._users += 1
-                        return self._con.cursor()
-                elif self._con is not None and not self._users:
-                    self._close()
-                if time.monotonic() > deadline:
-                    raise ClaimdeskError("cannot open database: a writer holds it", path=str(self.path))
-                g.cond.wait(0.005 + 0.01 * random.random())
+            try:
+                while True:
+                    if not g.writers and not read_gate.writer_waiting_elsewhere(self.path):
+                        if self._con is None and time.monotonic() >= self._next_try:
+                            self._open()
+                        if self._con is not None:
+                            self._users += 1
+                            return self._con.cursor()
+                    elif self._con is not None and not self._users:
+                        self._close()
+                    if time.monotonic() > deadline:
+                        raise ClaimdeskError("cannot open database: a writer holds it", path=str(self.path))
+                    if not waiting:  # a batch writer of this process lets waiting reads in between sessions
+                        waiting = True
+                        g.readers_waiting += 1
+                    g.cond.wait(0.005 + 0.01 * random.random())
+            finally:
+                if waiting:
+                    g.readers_waiting -= 1
 
     def _leave(self) -> None:
         g = self._gate
@@ -134,10 +147,16 @@ class SharedReader:
             con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
         except duckdb.Error as exc:
             if _is_lock_error(exc):
-                # The waiting readers would otherwise try again every few ms between them.
+                # The waiting readers would otherwise try again every few ms between them; and a
+                # batch writer of another process is asked to let this desk in between its sessions.
                 self._next_try = time.monotonic() + RETRY_SECONDS
+                read_gate.touch_reader_waiting(self.path)
+                self._asked = True
                 return
             raise _open_error(self.path, exc) from None
+        if self._asked:
+            read_gate.clear_reader_waiting(self.path)
+            self._asked = False
         identity = self.path.stat().st_ino
         if identity != self._checked:  # once per file, not per reopen: a writer cannot change what it is
             cur = con.cursor()
