@@ -41,7 +41,7 @@ _NEGATED = re.compile(r"\b(?:no|not|never|without|nor)\b", re.I)
 def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, int, int] | None:
     """(direction, start, end) of the change word of a figureless sentence that claims a series
     moved in a stated time ("a steady increase since 2005"), or whose main verb says its
-    subject moved ("Life expectancy for Canadians decreased"), or None."""
+    subject moved ("the number of hospital beds decreased"), or None."""
     m = _MOVE.search(sentence)
     if m is None or _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
         return None

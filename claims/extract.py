@@ -190,15 +190,8 @@ def _record_claims(sent: Sentence, attribution: str | None, inherited_period: st
     text = _unfragment(clause)
     if not text:
         return []
-    a = span[0] + clause.index(text)
-    years = own_years(sent.text)
-    return [Claim(
-        text=text, start=sent.start + a, end=sent.start + a + len(text), sentence=sent.text,
-        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure="rank", direction=None,
-        subject=sent.subject, population=context.population or "",
-        period=years[0] if len(years) == 1 else (None if is_relative(sent.text) else inherited_period),
-        attribution=attribution, claim_type="quantity", checkable=True,
-    )]
+    at = span[0] + clause.index(text)
+    return [_figureless_claim(sent, at, text, "rank", None, attribution, inherited_period, context)]
 
 
 def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
@@ -213,15 +206,22 @@ def _direction_claims(sent: Sentence, attribution: str | None, inherited_period:
         return []
     direction, _, _ = found
     text = sent.text.strip()
-    lead = sent.text.index(text) if text else 0
+    at = sent.text.index(text) if text else 0
+    return [_figureless_claim(sent, at, text, "change", direction, attribution, inherited_period, context)]
+
+
+def _figureless_claim(sent: Sentence, at: int, text: str, measure: str, direction: str | None,
+                      attribution: str | None, inherited_period: str | None, context: DocContext) -> Claim:
+    """A checkable claim without a quantity (a direction or a record) on `text`, which starts
+    at offset `at` of the sentence; its period is the sentence's one year, if it names one."""
     years = own_years(sent.text)
-    return [Claim(
-        text=text, start=sent.start + lead, end=sent.start + lead + len(text), sentence=sent.text,
-        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure="change", direction=direction,
+    return Claim(
+        text=text, start=sent.start + at, end=sent.start + at + len(text), sentence=sent.text,
+        sentence_start=sent.start, sentence_end=sent.end, quantity=None, measure=measure, direction=direction,
         subject=sent.subject, population=context.population or "",
         period=years[0] if len(years) == 1 else (None if is_relative(sent.text) else inherited_period),
         attribution=attribution, claim_type="quantity", checkable=True,
-    )]
+    )
 
 
 # "(46%)" right after an approximation: the exact figure behind "nearly half".
@@ -286,9 +286,9 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     """
     if ((q.unit in ("months", "years", "weeks", "days", "hours") or _TIME_NOUN_AFTER.match(sentence[q.end:q.end + 20]))
             and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start])):
-        return False  # "in the last two decades": a span of time, not a figure
+        return False  # "over the past three decades": a span of time, not a figure
     if q.unit == "count" and q.value < 50 and _ARTICLE_ITEMS.match(sentence[q.end:q.end + 40]):
-        return False  # "Here are the five key findings": the article numbering its own items
+        return False  # "the four main findings of the census": the article numbering its own items
     if re.search(r"\b(?:per|for\s+every|out\s+of\s+every|in\s+every|of\s+every)\s+$", sentence[: q.start], re.I):
         return False  # "381 crimes for every 100,000 residents": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:

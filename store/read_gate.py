@@ -26,30 +26,47 @@ WAITING_FRESH_SECONDS = 1.0
 _local = threading.local()
 
 
+def _signal(path: str | Path, who: str) -> Path:
+    path = Path(path)
+    return path.with_name(f"{path.name}.{who}-waiting")
+
+
+def _touch(signal: Path) -> None:
+    with contextlib.suppress(OSError):  # best effort: a missing signal only costs a wait
+        signal.touch()
+
+
+def _clear(signal: Path) -> None:
+    with contextlib.suppress(OSError):
+        signal.unlink()
+
+
+def _fresh(signal: Path) -> bool:
+    """Whether the signal was touched within the last `WAITING_FRESH_SECONDS`."""
+    try:
+        age = time.time() - signal.stat().st_mtime
+    except OSError:
+        return False
+    return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
+
+
 def writer_waiting_path(path: str | Path) -> Path:
     """`DB.writer-waiting`, beside the database: a writer in another process is waiting for it."""
-    path = Path(path)
-    return path.with_name(path.name + ".writer-waiting")
+    return _signal(path, "writer")
 
 
 def touch_writer_waiting(path: str | Path) -> None:
     """Say, to the desk of another process, that this process waits to write (best effort)."""
-    with contextlib.suppress(OSError):
-        writer_waiting_path(path).touch()
+    _touch(writer_waiting_path(path))
 
 
 def clear_writer_waiting(path: str | Path) -> None:
-    with contextlib.suppress(OSError):
-        writer_waiting_path(path).unlink()
+    _clear(writer_waiting_path(path))
 
 
 def writer_waiting_elsewhere(path: str | Path) -> bool:
     """Whether a writer in another process asked for the file within the last second."""
-    try:
-        age = time.time() - writer_waiting_path(path).stat().st_mtime
-    except OSError:
-        return False
-    return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
+    return _fresh(writer_waiting_path(path))
 
 
 def reader_waiting_path(path: str | Path) -> Path:
@@ -59,27 +76,20 @@ def reader_waiting_path(path: str | Path) -> Path:
     across writes (`store.batch_session`) looks at it when it closes a session, and holds
     back its next one briefly so the desk gets in (issue #16, part 5).
     """
-    path = Path(path)
-    return path.with_name(path.name + ".reader-waiting")
+    return _signal(path, "reader")
 
 
 def touch_reader_waiting(path: str | Path) -> None:
-    with contextlib.suppress(OSError):
-        reader_waiting_path(path).touch()
+    _touch(reader_waiting_path(path))
 
 
 def clear_reader_waiting(path: str | Path) -> None:
-    with contextlib.suppress(OSError):
-        reader_waiting_path(path).unlink()
+    _clear(reader_waiting_path(path))
 
 
 def reader_waiting_elsewhere(path: str | Path) -> bool:
     """Whether a desk in another process found the file locked within the last second."""
-    try:
-        age = time.time() - reader_waiting_path(path).stat().st_mtime
-    except OSError:
-        return False
-    return -WAITING_FRESH_SECONDS < age < WAITING_FRESH_SECONDS
+    return _fresh(reader_waiting_path(path))
 
 
 class Gate:
