@@ -289,7 +289,6 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
     from flows.steps import EXTRACTOR
     from sources.embed import Embedder
     from sources.findings import extract_findings
-    from sources.lexical import BM25
     from sources.matching import StatementIndex, judge_claims
     from sources.readers import Document, content_hash, header_meta, normalise_whitespace
     from sources.retrieval_text import retrieval_texts
@@ -337,7 +336,7 @@ def judge_items(items: list[Item], settings: Any) -> dict[str, float]:
     for it, d, cl in zip(items, docs, claims, strict=True):
         mine = by_source.get(d.doc_id, [])
         mat = np.stack([vector[r.text] for r in mine]) if mine else np.zeros((0, vecs.shape[1]), np.float32)
-        index = StatementIndex(mine, mat, BM25([r.text for r in mine]) if mine else None)
+        index = StatementIndex.build(mine, mat, ann_min_statements=settings.retrieval.ann_min_statements)
         it.verdicts = [v.verdict for v, _ in judge_claims(cl, settings, index, vector)]
     times["judge"] = time.perf_counter() - t0
     return times

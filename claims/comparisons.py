@@ -94,6 +94,11 @@ def compare_value(c: Claim, f: Claim, rel_tol: float = 0.0) -> bool | None:
 def compare_measure(c: Claim, f: Claim) -> bool | None:
     if c.measure == "none" or f.measure == "none":
         return None
+    if c.measure == "level" and f.measure == "change" and c.unit == f.unit == "percent":
+        # A release states a rate as a change ("the CPI rose by 9.2% in the 12 months") and coverage
+        # as a level ("inflation stood at 9.2%"): one figure, so no conflict. The other way round
+        # (a claim that something rose 58% where the source's 58% is a level) is the misreport.
+        return None
     cm, fm = _MEASURE_FAMILY.get(c.measure, c.measure), _MEASURE_FAMILY.get(f.measure, f.measure)
     if cm == fm == "count" and {counted_kind(c), counted_kind(f)} == {"person", "object"}:
         return False  # "3.1 million people" against "3.1 million food parcels"

@@ -25,7 +25,7 @@ from claims.attribution import ANAPHORA as _ANAPHORA
 from claims.attribution import GENERIC_SOURCE as _GENERIC_SOURCE
 from claims.attribution import attribution as _attribution
 from claims.attribution import attribution_aliases
-from claims.direction_only import direction_claim
+from claims.direction_only import direction_claim, moved_subject
 from claims.lexicon import alternation, load_list, load_words
 from claims.measured import change_word, measured_words
 from claims.measures import _BASELINE_CLAUSE, _DOWN, _TAIL, _UP, is_baseline_clause, measure_of
@@ -204,10 +204,12 @@ def _direction_claims(sent: Sentence, attribution: str | None, inherited_period:
     found = direction_claim(sent.text, sent.tokens)
     if found is None:
         return []
-    direction, _, _ = found
+    direction, moved_at, _ = found
     text = sent.text.strip()
     at = sent.text.index(text) if text else 0
-    return [_figureless_claim(sent, at, text, "change", direction, attribution, inherited_period, context)]
+    claim = _figureless_claim(sent, at, text, "change", direction, attribution, inherited_period, context)
+    subject = moved_subject(sent.text, sent.tokens, moved_at)
+    return [replace(claim, subject=subject) if subject else claim]
 
 
 def _figureless_claim(sent: Sentence, at: int, text: str, measure: str, direction: str | None,
@@ -269,7 +271,9 @@ def _unfragment(clause: str) -> str:
 
 _ARTICLE_ITEMS = re.compile(rf"^\s+(?:(?:other|more|main|top|big|biggest|major|new)\s+)?{alternation(load_list('article_item_nouns'))}\b", re.I)
 _TIME_NOUN_AFTER = re.compile(r"^\s*(?:centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?)\b", re.I)
-_DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during)\s+$", re.I)
+_DURATION_BEFORE = re.compile(r"\b(?:the|past|last|previous|next|first|over|within|for|during|in)\s+$", re.I)
+# "five years ago", "two decades earlier": a time relative to now, not a figure.
+_TIME_AGO_AFTER = re.compile(r"^\s*(?:centur(?:y|ies)|decades?|years?|months?|weeks?|days?)\s+(?:ago|earlier|before|later)\b", re.I)
 
 
 _STATED_VALUE_BEFORE = re.compile(
@@ -287,6 +291,8 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     if ((q.unit in ("months", "years", "weeks", "days", "hours") or _TIME_NOUN_AFTER.match(sentence[q.end:q.end + 20]))
             and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start])):
         return False  # "over the past three decades": a span of time, not a figure
+    if _TIME_AGO_AFTER.match(sentence[q.end:q.end + 25]):
+        return False
     if q.unit == "count" and q.value < 50 and _ARTICLE_ITEMS.match(sentence[q.end:q.end + 40]):
         return False  # "the four main findings of the census": the article numbering its own items
     if re.search(r"\b(?:per|for\s+every|out\s+of\s+every|in\s+every|of\s+every)\s+$", sentence[: q.start], re.I):
@@ -330,13 +336,17 @@ def _personal_reason(sentence: str) -> str:
     return ""
 
 
+# Punctuation that ends a clause; a comma between digits groups thousands ("per 1,000 women").
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()]|\s?[—–]\s?|\s--?\s")
+
+
 def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> list[tuple[int, int]]:
     """The clause around each quantity: from the previous clause break to the next one.
 
     Two quantities in one clause are split where a connective joins them ("and",
     "compared with", "up from"), so each claim gets its own span.
     """
-    breaks = [(m.start(), m.end()) for m in re.finditer(r"[,;:()]|\s?[—–]\s?|\s--?\s", sentence)]
+    breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(sentence)]
     # Matches do not overlap, so starts and ends both ascend: bisect instead of scanning
     # every break for every figure (a sentence with thousands of both was quadratic).
     starts, ends = [s for s, _ in breaks], [e for _, e in breaks]

@@ -135,9 +135,10 @@ def _percent_measure(sentence: str, q: Quantity, before: str, after: str) -> tup
     if m and (not re.match(r"^\s*of\b", after, re.I) or _PART_OF.fullmatch(m.group("dir"))):
         return "change", _dir_of(m)
     if _rate_of_change_before(sentence, q.start) and not _SHARE_AFTER.match(after):
-        # "inflation ran at 5.9%": a rate of change stated as a level.
-        m = _TO_LEVEL_BEFORE.search(before)
-        return "change", (_dir_of(m) if m else "up")
+        # "inflation ran at 5.9%": a rate of change stated as a level. Its direction is the
+        # sign of the rate, not the verb's: "inflation eased to 10.5%" says prices still rose
+        # 10.5%, which is what a release's "the CPI rose by 10.5%" states.
+        return "change", ("down" if q.value < 0 else "up")
     if _SHARE_AFTER.match(after) or _SHARE_VERB_AFTER.match(after):
         return "share", None
     return "level", _dir_of(_TO_LEVEL_BEFORE.search(before))

@@ -23,9 +23,12 @@ _ORDINALS = {r["word"]: int(r["value"]) for r in load_table("ordinals")}
 # --- number syntax --------------------------------------------------------------------
 
 # Thousands grouped with commas, with no-break or thin spaces, or with plain spaces when
-# there are two groups or more ("5 379 455"; "23 500" alone is too ambiguous).
+# there are two groups or more ("5 379 455"). One plain-space group ("7 300 GW", "per 1 000",
+# "183 000 first-time applicants": the SI and Eurostat style) only before a word or a per cent
+# sign and not after another number: in table text "23 500" may be two columns.
 _DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d{1,3}(?:\x20\d{3}){2,}(?![\d,])(?:\.\d+)?"
+    r"|(?<![\d.,]\x20)\d{1,3}\x20\d{3}(?=\x20?[^\W\d_]|\x20?%|$)"
     r"|\d+(?:\.\d+)?|\.\d+"
 )
 _GROUP_SEPS = re.compile(r"[,\u00a0\u202f\u2009 ]")

@@ -14,7 +14,8 @@ from functools import lru_cache
 from claims.patterns import YEAR, YEAR_NUMBER, YEAR_SPAN_END
 
 _YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
-_BASELINE_SPAN = re.compile(r"(?:\b(?:up|down)\s+from|,\s*from|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
+_BASELINE_SPAN = re.compile(r"(?:\b(?:up|down|increase|rise|decrease|decline|drop|fall|jump|gain)\s+from|,\s*from"
+                            r"|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
 _WHEN_YEAR = re.compile(rf"\b(?P<y>{YEAR}),?\s+when\b")
 _COMPARISON_YEAR = re.compile(
     rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:{YEAR}){YEAR_SPAN_END}\b"
@@ -23,7 +24,9 @@ _COMPARISON_YEAR = re.compile(
     rf"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?{YEAR_NUMBER}{YEAR_SPAN_END}\b"
     # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
     rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
-    rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b", re.I)
+    rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b"
+    # "59,000 fewer than the same period in 2018": the comparison's period, not the figure's
+    rf"|\bsame\s+(?:period|months?|quarter|week|time)\s+(?:in|of)\s+{YEAR}\b", re.I)
 # "last year", "a year earlier": relative to a publication date the article does not give.
 _RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 _PERIOD_TAIL = re.compile(rf"\s(?:in|during|over|since|for)\s(?:the\s)?(?:{YEAR}|past|last|previous)\b")

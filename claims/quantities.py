@@ -47,6 +47,7 @@ from claims.intervals import (
     with_tolerance,
 )
 from claims.lexicon import load_list, load_table
+from claims.measures import _CHANGE_VERB_BEFORE
 from claims.model import Quantity
 from claims.numbers import (
     _BIG_WORDS,
@@ -510,6 +511,8 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
         va = -va
     if sep == "to" and re.search(r"\b(?:from|by)\s+(?:about\s+|around\s+)?(?:" + _CUR_PREFIX + r")?\s*$", text[max(0, m.start("num") - 25):m.start("num")], re.I):
         return "split"  # "rose from 25 to 32", "by 12,000 to 350,000": a change and a level
+    if sep == "to" and m.group("pct1") and _CHANGE_VERB_BEFORE.search(text[max(0, m.start("num") - 40):m.start("num")]):
+        return "split"  # "increased 2% to 29.84%": the change, then the level it reached
     if vb <= va:
         return "single" if sep == "to" else "drop"  # "3-1": a score line
     if sep == "to" and va > 0 and vb / va > 100:

@@ -39,9 +39,23 @@ class StatementIndex:
     vectors: np.ndarray
     bm25: BM25 | None
     ann: AnnIndex | None = None  # approximate search, for large corpora (`retrieval.ann_min_statements`)
+    # Statements of direction or record without a figure (`sources.findings`): their own index,
+    # searched only for claims without a figure, so a claim with one ranks exactly the same
+    # statements, in the same order, as it would if they were not stored.
+    figureless: StatementIndex | None = None
 
     @classmethod
     def build(cls, rows: Sequence[StatementRow], vectors: np.ndarray, *, ann_min_statements: int) -> StatementIndex:
+        plain = [i for i, r in enumerate(rows) if r.finding.quantity is None]
+        if not plain:
+            return cls._one(rows, vectors, ann_min_statements)
+        keep = [i for i, r in enumerate(rows) if r.finding.quantity is not None]
+        main = cls._one([rows[i] for i in keep], vectors[keep], ann_min_statements)
+        main.figureless = cls._one([rows[i] for i in plain], vectors[plain], ann_min_statements)
+        return main
+
+    @classmethod
+    def _one(cls, rows: Sequence[StatementRow], vectors: np.ndarray, ann_min_statements: int) -> StatementIndex:
         bm25 = BM25([r.text for r in rows]) if rows else None
         ann = AnnIndex.build(vectors) if len(rows) >= ann_min_statements else None
         return cls(rows, vectors, bm25, ann)
@@ -108,6 +122,21 @@ class StatementIndex:
         return out
 
 
+def _figureless_candidates(claims: Sequence[Claim], retrievable: list[int], texts: list[str],
+                           claim_vectors: Mapping[int, np.ndarray], settings: Settings, index: StatementIndex,
+                           ) -> dict[int, list[tuple[StatementRow, tuple[int, float, float, float]]]]:
+    """For each claim without a figure (a direction, a record), the best statements of direction
+    or record without a figure, ranked as the others are; stored after them as further matches."""
+    sub = index.figureless
+    wanted = [(k, i) for k, i in enumerate(retrievable) if claims[i].quantity is None and i in claim_vectors]
+    if sub is None or sub.bm25 is None or not wanted or not texts:
+        return {}
+    vecs = np.stack([claim_vectors[i] for _k, i in wanted])
+    ranked = rank_candidates(vecs, sub.vectors, [texts[k] for k, _i in wanted], sub.bm25, settings.retrieval.top_k,
+                             settings.retrieval.lexical_weight, ann=sub.ann)
+    return {i: [(sub.rows[c[0]], c) for c in cands] for (_k, i), cands in zip(wanted, ranked, strict=True)}
+
+
 def thresholds(settings: Settings) -> Thresholds:
     """The judge's thresholds from config.yaml's `judge` and `retrieval` sections (one typed object)."""
     return settings.thresholds()
@@ -125,6 +154,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
     retrievable = [i for i, c in enumerate(claims) if is_retrievable(c)]
     ranked: dict[int, list[tuple[int, float, float, float]]] = {}
     claim_vectors: dict[int, np.ndarray] = {}
+    texts: list[str] = []
     if retrievable and index.rows and index.bm25 is not None:
         texts = [retrieval_text(claims[i], claims) for i in retrievable]
         vecs = np.stack([vectors[x] for x in texts])
@@ -132,6 +162,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         for i, cands in zip(retrievable, rank_candidates(vecs, index.vectors, texts, index.bm25, settings.retrieval.top_k,
                                                           settings.retrieval.lexical_weight, ann=index.ann), strict=True):
             ranked[i] = cands
+    plain = _figureless_candidates(claims, retrievable, texts, claim_vectors, settings, index)
     results: Judged = []
     for i, c in enumerate(claims):
         cands = ranked.get(i, [])
@@ -139,6 +170,9 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
         evidence = [row.as_evidence(hybrid) for row, (_j, hybrid, _dense, _lex) in zip(rows, cands, strict=True)]
         stored = [(row.statement_id, rank, hybrid, dense, lex)
                   for rank, (row, (_j, hybrid, dense, lex)) in enumerate(zip(rows, cands, strict=True), 1)]
+        for row, (_j, hybrid, dense, lex) in plain.get(i, []):
+            evidence.append(row.as_evidence(hybrid))
+            stored.append((row.statement_id, len(stored) + 1, hybrid, dense, lex))
         if cands:
             # Stored as matches after the ranked ones (lexical score 0), so a re-check and the
             # desk see every statement the judge saw.

@@ -140,7 +140,8 @@ def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsy
     one chunk), and with 7-line chunks several encodes overlap the next chunk's spaCy pass.
     Regenerated once since, for three intended changes of reading (session 5, issue #14):
     "added 2.1 million jobs" and "lost 50,000 jobs" are changes (the parse shows the verb of
-    change), and "nine out of ten" is read as 85-95%."""
+    change), and "nine out of ten" is read as 85-95%; and once in session 7: an inflation rate
+    that "had fallen to 4.1 percent" is a rise in prices of 4.1% (direction `up`, the rate's sign)."""
     import io
     import sys
 

@@ -241,7 +241,8 @@ def test_statement_index_uses_ann_from_the_configured_size(monkeypatch, settings
 
     built: list[int] = []
     monkeypatch.setattr(matching.AnnIndex, "build", classmethod(lambda cls, v, threads=None: built.append(len(v)) or "ann"))
-    monkeypatch.setattr(steps.reads, "load_statements", lambda con: [types.SimpleNamespace(text=f"s{i}") for i in range(3)])
+    monkeypatch.setattr(steps.reads, "load_statements", lambda con: [types.SimpleNamespace(text=f"s{i}", finding=types.SimpleNamespace(quantity=1.0))
+                                                                  for i in range(3)])
     monkeypatch.setattr(steps, "embed_cached", lambda texts, s, db: np.zeros((len(texts), 4), np.float32))
     assert steps.load_index(settings).ann is None and built == []
     small = dataclasses.replace(settings, retrieval=RetrievalSettings(ann_min_statements=3))

@@ -73,13 +73,18 @@ CASES = [
 ]
 
 
+# A statement about another series is less similar than the pairs above: at 0.8, a statement
+# of direction is taken as the same series in other words (claims/direction_only.py).
+SIMILARITY = {"direction_not_stated": 0.55}
+
+
 def _evidence(sentence: str, nlp, similarity: float = 0.8) -> Evidence:
     return evidence_from(sentence, nlp, similarity)
 
 
 @pytest.mark.parametrize(("name", "claim_text", "source_text", "said"), CASES, ids=[c[0] for c in CASES])
 def test_each_rule_fires_on_a_realistic_pair_and_names_itself(name, claim_text, source_text, said, nlp):
-    v = judge(extract_claims(claim_text, nlp)[0], [_evidence(source_text, nlp)])
+    v = judge(extract_claims(claim_text, nlp)[0], [_evidence(source_text, nlp, SIMILARITY.get(name, 0.8))])
     assert v.rule == name, v.explanation
     assert v.verdict == RULE_BY_NAME[name].verdict
     assert said in v.explanation

@@ -1,0 +1,154 @@
+"""Readings found on the fourth real-text set (session 7, issues #14 and #15): figures grouped
+with spaces, a comma inside a number, a rate of change that "eased to" a level, the year of
+a comparison, and claims of direction checked against a source's own statement of direction.
+
+Real spaCy pipeline, extractor and judge; each sentence was written for the test, of the
+kinds found in coverage of statistics releases.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claims.direction_only import moved_subject
+from claims.extract import extract_claims
+from claims.judge import judge
+from claims.model import Evidence
+from claims.quantities import find_quantities
+from claims.sentences import segment
+from sources.findings import extract_findings
+from sources.readers import Document
+
+
+def _figures(text: str, nlp):
+    return [c for c in extract_claims(text, nlp) if c.quantity is not None]
+
+
+# --- numbers as written ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Wind capacity is set to reach 4 800 GW by 2030.", 4800.0),
+    ("Member states received 214 000 first-time applications.", 214000.0),
+    ("There were 12.4 deaths per 1 000 residents.", 1000.0),
+])
+def test_one_space_groups_thousands_before_a_word(text, value):
+    assert value in [q.value for q in find_quantities(text)]
+
+
+def test_space_separated_table_columns_stay_apart():
+    """In table text two columns of numbers are not one number."""
+    values = [q.value for q in find_quantities("Q3 14.2 18 331.0 18 412.6")]
+    assert 18331.0 not in values and 331.0 in values
+
+
+def test_a_comma_inside_a_number_does_not_end_a_clause(nlp):
+    (first, *_rest) = _figures("The birth rate fell from 58.2 births per 1,000 women in 2021 to 56.9 births in 2022.", nlp)
+    assert "1,000 women" in first.text
+
+
+# --- what a figure measures, and when --------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["Consumer price inflation eased to 6.8% in August.",
+                                  "Inflation in the euro area slowed to 2.9% in October."])
+def test_a_rate_of_change_that_eased_is_still_a_rise(text, nlp):
+    (c,) = _figures(text, nlp)
+    assert (c.measure, c.direction) == ("change", "up")
+
+
+def test_the_year_of_a_baseline_after_a_change_noun_is_not_the_main_figures(nlp):
+    main, base = _figures("In rural districts, the share of homes with fibre was 41%, an increase from 35% in 2021.", nlp)
+    assert main.period is None and base.period == "2021"
+
+
+def test_the_same_period_of_another_year_is_a_comparison(nlp):
+    (c,) = _figures("Vacancies stood at 812,000, about 40,000 fewer than the same period in 2021.", nlp)[-1:]
+    assert c.period is None
+
+
+# --- claims of direction without a figure ------------------------------------------------------
+
+def _direction_claim(text: str, nlp):
+    (c,) = [c for c in extract_claims(text, nlp) if c.quantity is None]
+    return c
+
+
+def test_what_moved_is_the_subject_of_the_change_word_not_the_speaker(nlp):
+    c = _direction_claim("The agency also estimates that road injuries declined in the third quarter of 2021.", nlp)
+    assert c.subject == "road injuries"
+    sent = segment("The agency also estimates that road injuries declined in the third quarter of 2021.", nlp)[0]
+    assert moved_subject(sent.text, sent.tokens, sent.text.index("declined")) == "road injuries"
+
+
+def test_a_source_statement_of_direction_is_kept_as_a_finding(nlp):
+    doc = Document(path="release.txt", title="Release", format="txt",
+                   text="Road injuries declined in the third quarter of 2021. This is the second straight quarterly decline.\n"
+                        "In 2021, 38,100 people were injured.", content_hash="x")
+    findings = extract_findings(doc, nlp)
+    plain = [f for f in findings if f.quantity is None]
+    assert [f.direction for f in plain] == ["down"]
+    assert any(f.quantity is not None and f.quantity.value == 38100 for f in findings)
+
+
+def _statement(text: str, nlp, similarity: float) -> Evidence:
+    (f,) = [f for f in extract_claims(text, nlp) if f.quantity is None]
+    return Evidence("st-1", "src-1", "A release", f.sentence, f.start, f.end, similarity, f)
+
+
+def test_a_direction_is_supported_by_a_source_sentence_of_direction_in_other_words(nlp):
+    c = _direction_claim("Highway deaths dropped slightly in the third quarter of 2021.", nlp)
+    v = judge(c, [_statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.78)])
+    assert (v.verdict, v.rule) == ("supported", "direction_same_series"), v.explanation
+
+
+def test_other_words_at_a_lower_similarity_are_not_the_same_series(nlp):
+    c = _direction_claim("Highway deaths dropped slightly in the third quarter of 2021.", nlp)
+    v = judge(c, [_statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.62)])
+    assert v.rule == "direction_not_stated", v.explanation
+
+
+def test_the_opposite_direction_contradicts_only_on_the_series_own_words(nlp):
+    c = _direction_claim("Road injuries rose in the third quarter of 2021.", nlp)
+    same_words = _statement("Road injuries declined in the third quarter of 2021.", nlp, 0.8)
+    assert judge(c, [same_words]).rule == "direction_other_than_source"
+    other_words = _statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.8)
+    assert judge(c, [other_words]).rule == "direction_not_stated"
+
+
+def test_claims_with_a_figure_never_rank_statements_without_one(tmp_path):
+    """The figureless statements have their own index: a claim with a figure ranks exactly the
+    statements it ranked before they were stored."""
+    from sources.matching import StatementIndex
+
+    class Row:
+        def __init__(self, text, quantity):
+            self.text, self.source_id = text, "s"
+            self.finding = type("F", (), {"quantity": quantity})()
+
+    rows = [Row("a 5% rise", 5.0), Row("prices declined", None), Row("a 7% fall", 7.0)]
+    vecs = np.eye(3, 4, dtype=np.float32)
+    index = StatementIndex.build(rows, vecs, ann_min_statements=10)
+    assert [r.text for r in index.rows] == ["a 5% rise", "a 7% fall"]
+    assert index.figureless is not None and [r.text for r in index.figureless.rows] == ["prices declined"]
+    assert np.array_equal(index.vectors, vecs[[0, 2]])
+
+
+def test_a_change_then_the_level_it_reached_are_two_figures():
+    values = [q.value for q in find_quantities("Early-term births increased 2% to 29.84% in 2023.")]
+    assert 2.0 in values and 29.84 in values
+    # A forecast range after a verb of change stays one range.
+    assert [q.text for q in find_quantities("Prices are expected to rise 3 to 5 percent.")] == ["3 to 5 percent"]
+
+
+def test_a_series_that_did_not_move_is_a_claim_of_no_change(nlp):
+    c = _direction_claim("The jobless rate has been broadly flat over the last few quarters.", nlp)
+    assert c.direction == "flat" and c.subject == "The jobless rate"
+    same = _statement("The jobless rate was little changed over the last few quarters.", nlp, 0.8)
+    assert judge(c, [same]).rule == "direction_same_series"
+
+
+def test_a_claim_of_no_change_is_not_contradicted_by_a_small_move(nlp):
+    """Writers call a 0.5% rise "flat"; only a statement of no change supports it, none contradicts it."""
+    c = _direction_claim("Hospital admissions plateaued in 2022.", nlp)
+    rose = _statement("Hospital admissions rose in 2022.", nlp, 0.85)
+    assert judge(c, [rose]).rule == "direction_not_stated"
