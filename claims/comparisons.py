@@ -86,6 +86,19 @@ def values_conflict(c: Quantity, f: Quantity, rel_tol: float = 0.0) -> bool:
     return (len(families) == 1 or families == {"count", "points"}) and not intervals_overlap(c, f, rel_tol)
 
 
+def figures_comparable(c: Quantity, f: Quantity, max_ratio: float) -> bool:
+    """Whether two differing figures can be one quantity misreported: within `max_ratio` of each
+    other, or the same digits in another order ("28%" for "82%", a slip of the keyboard)."""
+    a, b = abs(c.value), abs(f.value)
+    if a == 0 or b == 0:
+        return a == b
+    return max(a, b) / min(a, b) <= max_ratio or _digits(c.value) == _digits(f.value)
+
+
+def _digits(value: float) -> list[str]:
+    return sorted(f"{abs(value):g}".replace(".", ""))
+
+
 def compare_value(c: Claim, f: Claim, rel_tol: float = 0.0) -> bool | None:
     assert c.quantity is not None and f.quantity is not None
     return values_match(c.quantity, f.quantity, rel_tol)
@@ -94,9 +107,11 @@ def compare_value(c: Claim, f: Claim, rel_tol: float = 0.0) -> bool | None:
 def compare_measure(c: Claim, f: Claim) -> bool | None:
     if c.measure == "none" or f.measure == "none":
         return None
-    if c.measure == "level" and f.measure == "change" and c.unit == f.unit == "percent":
+    if (c.measure == "level" and f.measure == "change" and c.unit == f.unit == "percent"
+            and c.quantity is not None and f.quantity is not None and c.quantity.value == f.quantity.value):
         # A release states a rate as a change ("the CPI rose by 9.2% in the 12 months") and coverage
-        # as a level ("inflation stood at 9.2%"): one figure, so no conflict. The other way round
+        # as a level ("inflation stood at 9.2%"): the same figure, so no conflict (a figure that
+        # only fits, "4.7%" against "rose 5%", is another one). The other way round
         # (a claim that something rose 58% where the source's 58% is a level) is the misreport.
         return None
     cm, fm = _MEASURE_FAMILY.get(c.measure, c.measure), _MEASURE_FAMILY.get(f.measure, f.measure)

@@ -40,7 +40,7 @@ _FLAT = re.compile(r"\b(?:(?:remained|remains|stayed|stays|held|holds|was|were|i
                    r"(?:broadly\s+|largely\s+|relatively\s+|virtually\s+|essentially\s+|roughly\s+)?"
                    r"(?:flat|stable|steady|unchanged)|little\s+changed|changed\s+little|plateau(?:ed|s)?"
                    r"|level(?:l)?ed\s+off|broadly\s+flat)\b", re.I)
-_NEGATED = re.compile(r"\b(?:no|not|never|without|nor)\b", re.I)
+_NEGATED = re.compile(r"\b(?:no|not|never|without|nor)\b|n['’]t\b", re.I)
 
 
 def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, int, int] | None:
@@ -48,7 +48,9 @@ def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, i
     moved in a stated time ("a steady increase since 2005"), or whose main verb says its
     subject moved ("the number of hospital beds decreased"), or None."""
     m = _MOVE.search(sentence) or _FLAT.search(sentence)
-    if m is None or _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
+    if m is None:
+        return _copula_direction(sentence, tokens)
+    if _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
         return None
     if not (own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)
             or _subject_moved(tokens, m.start())):
@@ -56,6 +58,24 @@ def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, i
     if m.re is _FLAT:
         return "flat", m.start(), m.end()
     return ("up" if m.group("up") else "down"), m.start(), m.end()
+
+
+_COPULA = frozenset({"is", "are", "was", "were", "been", "be", "remain", "remained", "remains", "stayed"})
+
+
+def _copula_direction(sentence: str, tokens: Sequence[Token]) -> tuple[str, int, int] | None:
+    """"Traffic deaths were slightly down during 2022": "up" or "down" as the predicate of a
+    copula with a subject (the parse says so; "set up a company" is a particle, not this)."""
+    for t in tokens:
+        if t.word not in ("up", "down") or t.dep not in ("advmod", "acomp"):
+            continue
+        head = tokens[t.head]
+        if head.dep == "ROOT" and head.word in _COPULA and any(
+                u.head == t.head and u.dep in ("nsubj", "nsubjpass") for u in tokens):
+            if _NEGATED.search(sentence[max(0, head.start - 10):t.start]):
+                return None
+            return ("up" if t.word == "up" else "down"), t.start, t.end
+    return None
 
 
 def moved_subject(sentence: str, tokens: Sequence[Token], at: int) -> str:

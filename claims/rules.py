@@ -219,6 +219,7 @@ def _conflicting_figure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Th
     return (not _agrees(comps, "value") and not _measure_conflict(comps) and not _context_conflict(comps)
             and _similar(ev, t.contradicted_similarity)
             and cmp.values_conflict(c.quantity, f.quantity, t.relative_tolerance)
+            and cmp.figures_comparable(c.quantity, f.quantity, t.contradiction_max_ratio)
             and cmp.topic_overlap(c, f) >= t.contradiction_topic_overlap)
 
 

@@ -152,3 +152,57 @@ def test_a_claim_of_no_change_is_not_contradicted_by_a_small_move(nlp):
     c = _direction_claim("Hospital admissions plateaued in 2022.", nlp)
     rose = _statement("Hospital admissions rose in 2022.", nlp, 0.85)
     assert judge(c, [rose]).rule == "direction_not_stated"
+
+
+@pytest.mark.parametrize(("text", "direction", "subject"), [
+    ("Hotel bookings were slightly down during 2021.", "down", "Hotel bookings"),
+    ("Exports were up in the second quarter.", "up", "Exports"),
+])
+def test_up_or_down_as_the_predicate_is_a_claim_of_direction(text, direction, subject, nlp):
+    c = _direction_claim(text, nlp)
+    assert (c.direction, c.subject) == (direction, subject)
+
+
+@pytest.mark.parametrize("text", ["The firm set up a new office in 2020.", "Hospital admissions haven't dropped much in 2022.",
+                                  "Exports weren't up in the second quarter."])
+def test_particles_and_denials_are_not_claims_of_direction(text, nlp):
+    assert [c for c in extract_claims(text, nlp) if c.quantity is None and c.direction] == []
+
+
+# --- a rate stated as a level or as a change ----------------------------------------------------
+
+def test_a_rate_stated_as_a_level_is_the_same_figure_as_the_rate_stated_as_a_change(nlp):
+    from tests.judging_fixtures import verdict_against
+
+    v = verdict_against(nlp, "The housing cost index stood at 8.4% in May 2023.",
+                        "The housing cost index rose by 8.4% in the 12 months to May 2023.")
+    assert v.verdict == "supported", v.explanation
+    # A figure that only fits the source's rounded change is another figure, not support.
+    other = verdict_against(nlp, "The housing cost index stood at 4.7% in May 2023.",
+                            "The housing cost index rose by 5% in the 12 months to May 2023.")
+    assert other.verdict != "supported", other.explanation
+    # The other way round, a rise where the source's figure is a share, stays a changed measure.
+    shift = verdict_against(nlp, "Landlords reported a 58% increase in rents in 2023.",
+                            "In 2023, 58% of landlords reported an increase in rents.")
+    assert shift.rule == "same_figure_other_measure", shift.explanation
+
+
+# --- how far apart two figures may be and still be one quantity ---------------------------------
+
+def test_a_figure_several_times_the_sources_is_another_quantity_not_a_contradiction(nlp):
+    from tests.judging_fixtures import verdict_against
+
+    near = verdict_against(nlp, "Bicycle thefts rose 18% in 2022.", "Bicycle thefts rose 11% in 2022.")
+    assert (near.verdict, near.rule) == ("contradicted", "conflicting_figure_same_topic"), near.explanation
+    # A subgroup's rate beside the whole group's: far apart, so the source does not state it.
+    far = verdict_against(nlp, "The birth rate fell to 12.2 births per 1,000 females in 2023.",
+                          "The birth rate fell to 54.5 births per 1,000 females in 2023.")
+    assert far.verdict == "unverifiable", far.explanation
+
+
+def test_transposed_digits_are_one_figure_misreported():
+    from claims.comparisons import figures_comparable
+    from claims.quantities import find_quantities
+
+    (a,), (b,), (c,) = find_quantities("28%"), find_quantities("82%"), find_quantities("91%")
+    assert figures_comparable(a, b, 3.0) and not figures_comparable(a, c, 3.0)
