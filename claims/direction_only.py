@@ -65,12 +65,13 @@ _COPULA = frozenset({"is", "are", "was", "were", "been", "be", "remain", "remain
 
 def _copula_direction(sentence: str, tokens: Sequence[Token]) -> tuple[str, int, int] | None:
     """"Traffic deaths were slightly down during 2022": "up" or "down" as the predicate of a
-    copula with a subject (the parse says so; "set up a company" is a particle, not this)."""
+    copula with a subject, the main clause or a reported one ("…, the agency said"); the parse
+    says so ("set up a company" is a particle, not this)."""
     for t in tokens:
         if t.word not in ("up", "down") or t.dep not in ("advmod", "acomp"):
             continue
         head = tokens[t.head]
-        if head.dep == "ROOT" and head.word in _COPULA and any(
+        if head.dep in ("ROOT", "ccomp") and head.word in _COPULA and any(
                 u.head == t.head and u.dep in ("nsubj", "nsubjpass") for u in tokens):
             if _NEGATED.search(sentence[max(0, head.start - 10):t.start]):
                 return None

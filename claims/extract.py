@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -117,8 +118,11 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
     """The claims of one sentence, one per figure that is a statistic."""
     quantities = [q for q in find_quantities(sent.text) if _is_statistic(sent.text, q)]
     if not quantities:
-        return _record_claims(sent, attribution, inherited_period, context) or _direction_claims(
-            sent, attribution, inherited_period, context)
+        # A sentence may state both ("despite the record high, the rate changed little"), unless
+        # the change word is the record's own ("the weakest growth since 2001").
+        records = _record_claims(sent, attribution, inherited_period, context)
+        taken = [(r.start - sent.start, r.end - sent.start) for r in records]
+        return records + _direction_claims(sent, attribution, inherited_period, context, taken)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # What the editor sees (and the claim's span): "from A to B" shown whole with B, the main
@@ -195,16 +199,18 @@ def _record_claims(sent: Sentence, attribution: str | None, inherited_period: st
 
 
 def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
-                      context: DocContext) -> list[Claim]:
+                      context: DocContext, taken: Sequence[tuple[int, int]] = ()) -> list[Claim]:
     """A figureless sentence that says a series moved ("a steady increase since 2005") is one
     claim with a direction and no quantity (claims/direction_only.py); quotes and personal
     accounts are not."""
-    if sent.in_quote or find_quantities(sent.text) or _personal_reason(sent.text):
+    if sent.in_quote or _personal_reason(sent.text):  # the caller found no statistic in the sentence
         return []
     found = direction_claim(sent.text, sent.tokens)
     if found is None:
         return []
     direction, moved_at, _ = found
+    if any(a <= moved_at < b for a, b in taken):
+        return []  # the change word belongs to a record claim ("the weakest growth since 2001")
     text = sent.text.strip()
     at = sent.text.index(text) if text else 0
     claim = _figureless_claim(sent, at, text, "change", direction, attribution, inherited_period, context)
@@ -336,8 +342,9 @@ def _personal_reason(sentence: str) -> str:
     return ""
 
 
-# Punctuation that ends a clause; a comma between digits groups thousands ("per 1,000 women").
-_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()]|\s?[—–]\s?|\s--?\s")
+# Punctuation that ends a clause; a comma between digits groups thousands ("per 1,000 women")
+# and a dash between digits joins a range ("ages 15–44").
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()]|\s?(?:(?<!\d)[—–]|[—–](?!\d))\s?|\s--?\s")
 
 
 def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> list[tuple[int, int]]:

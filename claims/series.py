@@ -109,5 +109,18 @@ def link_series(claims: list[Claim]) -> list[Claim]:
             period = str(int(main.period) - offset)  # "the year before" a 2023 figure: 2022
         # A baseline counts the same group as its main figure ("83% of households ..., up from 60%").
         population = c.population or (main.population if roles[k] == "baseline" else "")
+        c = _with_main_unit(c, main) if roles[k] == "baseline" else c
         out[k] = replace(c, role=roles[k], related_start=main.start, period=period, population=population)
     return out
+
+
+def _with_main_unit(c: Claim, main: Claim) -> Claim:
+    """A bare baseline figure is in its series' unit: "to 54.5 births per 1,000 from 56.0" gives
+    56.0 per 1,000, "to 3.8% from 4.1" gives 4.1%. Only a plain number takes it, never one with a
+    unit, currency or scale of its own."""
+    q, mq = c.quantity, main.quantity
+    if q is None or mq is None or q.unit != "count" or mq.unit == "count" or q.scale != 1 or q.kind not in ("number", ""):
+        return c
+    if mq.unit != "percent" and not mq.unit.startswith("per "):
+        return c
+    return replace(c, quantity=replace(q, unit=mq.unit), measure=main.measure if main.measure in ("level", "share") else c.measure)

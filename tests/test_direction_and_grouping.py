@@ -206,3 +206,21 @@ def test_transposed_digits_are_one_figure_misreported():
 
     (a,), (b,), (c,) = find_quantities("28%"), find_quantities("82%"), find_quantities("91%")
     assert figures_comparable(a, b, 3.0) and not figures_comparable(a, c, 3.0)
+
+
+def test_a_reported_clause_and_a_record_beside_a_direction_are_read(nlp):
+    (c,) = [c for c in extract_claims(
+        "Cinema admissions were slightly down during 2022, the trade body said on Monday.", nlp) if c.direction]
+    assert (c.direction, c.subject) == ("down", "Cinema admissions")
+    kinds = sorted((c.measure, c.direction or "") for c in extract_claims(
+        "Despite the record high, the participation rate has changed little over recent quarters.", nlp))
+    assert kinds == [("change", "flat"), ("rank", "")]
+
+
+def test_a_bare_baseline_takes_its_series_unit_and_an_age_range_stays_in_its_clause(nlp):
+    main, base = _figures("The teen pregnancy rate fell to 13.5 pregnancies per 1,000 girls ages 15–19 from 14.2 in 2021.", nlp)
+    assert main.text.endswith("ages 15–19") and main.unit == "per 1000"
+    assert (base.role, base.unit, base.period) == ("baseline", "per 1000", "2021")
+    # A plain count beside a count keeps its own unit; a figure with a unit of its own is not changed.
+    _, counted = _figures("Road deaths fell to 1,695 from 1,711 in 2021.", nlp)
+    assert counted.unit == "count"
