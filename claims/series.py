@@ -121,6 +121,6 @@ def _with_main_unit(c: Claim, main: Claim) -> Claim:
     q, mq = c.quantity, main.quantity
     if q is None or mq is None or q.unit != "count" or mq.unit == "count" or q.scale != 1 or q.kind not in ("number", ""):
         return c
-    if mq.unit != "percent" and not mq.unit.startswith("per "):
-        return c
-    return replace(c, quantity=replace(q, unit=mq.unit), measure=main.measure if main.measure in ("level", "share") else c.measure)
+    if main.measure not in ("level", "share") or (mq.unit != "percent" and not mq.unit.startswith("per ")):
+        return c  # the baseline of a change ("2% lower than in 2019, when there were 1,752") is a level
+    return replace(c, quantity=replace(q, unit=mq.unit), measure=main.measure)

@@ -224,3 +224,8 @@ def test_a_bare_baseline_takes_its_series_unit_and_an_age_range_stays_in_its_cla
     # A plain count beside a count keeps its own unit; a figure with a unit of its own is not changed.
     _, counted = _figures("Road deaths fell to 1,695 from 1,711 in 2021.", nlp)
     assert counted.unit == "count"
+
+
+def test_the_baseline_of_a_change_keeps_its_own_unit(nlp):
+    *_, base = _figures("Road deaths were 2% lower than in 2019, when there were 1,752.", nlp)
+    assert base.unit == "count"
