@@ -54,8 +54,10 @@ YIELD_SECONDS = 0.1
 # with the log (~4 ms an article write: a read-only open 22 ms with an empty log, 57 ms
 # after 4 writes, 120 ms after 25). 200 articles inline, load ~5.5 (issue #16, session 7):
 # every 5th write 48 folds, 8.8–10.4 s, the store step 26.9–30.6 s (CPU 15.3–16.8 s);
-# every 25th (a batch's worth) 16 folds, 5.0–5.3 s, the store step 24.9–25.5 s (CPU 13.4–13.6 s).
-FOLD_EVERY = 25
+# every 25th 16 folds, 5.0–5.3 s, the store step 24.9–25.5 s (CPU 13.4–13.6 s); only at the
+# end of each batch 8 folds, 2.0 s. So: more than a pipeline batch's writes (25 articles
+# and the batch's vectors), and a batch folds once, when it ends (`finish`).
+FOLD_EVERY = 32
 
 
 class BatchSession:
