@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from claims.extract import (
     SUBGROUP_HEADS,
@@ -222,11 +223,18 @@ def compare_attribution(c: Claim, f: Claim, source_title: str = "") -> bool | No
 
 
 def _stems(text: str) -> set[str]:
+    return set(_text_stems(text))
+
+
+# Cached: the judge asks for the same sentences' stems once per candidate pair and again for
+# the calibrated model's options (issue #16 profile). Pure; callers get a set of their own.
+@lru_cache(maxsize=1 << 16)
+def _text_stems(text: str) -> frozenset[str]:
     from claims.extract import _DOWN, _UP
 
     stop = load_words("topic_stopwords")
     words = re.findall(r"[a-z][a-z'-]+", text.lower())
-    return {w[:5] for w in words if w not in stop and not re.fullmatch(_UP, w) and not re.fullmatch(_DOWN, w)}
+    return frozenset(w[:5] for w in words if w not in stop and not re.fullmatch(_UP, w) and not re.fullmatch(_DOWN, w))
 
 
 def topic_overlap(c: Claim, f: Claim) -> float:

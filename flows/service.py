@@ -245,15 +245,17 @@ class _RunCache:
 
 
 def _read_changed(batch: list[str], settings: Settings, kind: str, force: bool, summary: RunSummary, meter: Meter,
-                  executor: Executor) -> list[Document]:
-    """Read a batch and keep what changed; the unreadable and the unchanged are counted and reported."""
+                  executor: Executor) -> tuple[list[Document], frozenset[str]]:
+    """Read a batch and keep what changed, with the text hashes of its earlier versions that
+    are embedded already (`steps.split_and_known`); the unreadable and the unchanged are
+    counted and reported."""
     docs, failed = executor.read(batch, kind)
-    todo, same = steps.split_unchanged(docs, settings, kind=kind, force=force)
+    todo, same, known = steps.split_and_known(docs, settings, kind=kind, force=force)
     summary.errors += failed
     summary.skipped += [d.path for d in same]
     meter.passed(len(same), "unchanged, skipped")
     meter.passed(len(failed), "unreadable, skipped")
-    return todo
+    return todo, known
 
 
 P = TypeVar("P", PreparedArticles, PreparedSources)
@@ -272,10 +274,10 @@ def _run_batches(paths: list[str], settings: Settings, ex: Executor, *, kind: st
         cached = _RunCache()
 
         def submit(batch: list[str]) -> Pending[P] | None:
-            todo = _read_changed(batch, settings, kind, force, summary, meter, ex)
+            todo, known = _read_changed(batch, settings, kind, force, summary, meter, ex)
             if not todo:
                 return None
-            return prepare(todo, cached.known(steps.known_hashes(todo, settings, kind=kind)))
+            return prepare(todo, cached.known(known))
 
         for prepared in _ahead(batches(files), submit, ex.ahead):
             written = store(prepared, run.run_id, meter)

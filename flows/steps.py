@@ -22,6 +22,7 @@ batch is stored.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -44,7 +45,7 @@ from sources.readers import Document, iter_paths, read_document
 from sources.retrieval_text import texts_to_embed
 from store import reads, writes
 from store.batch_session import WRITE_SESSION_SECONDS, BatchSession
-from store.db import session
+from store.db import session, transaction
 
 EXTRACTOR = (EXTRACTOR_NAME, EXTRACTOR_VERSION)
 Done = Callable[[str, int], None]  # (path, claims or statements written), for progress
@@ -191,13 +192,35 @@ def embed_cached(texts: list[str], settings: Settings, db: str, fresh: dict[str,
     return vectors_through_cache(texts, embedder, DbVectorCache(db, embedder.name, writer), fresh)
 
 
+# The statement index a process loaded last, per (database, model, ANN threshold), with the
+# fingerprint of the statements it was built from (`reads.statements_fingerprint`).
+_indexes: dict[tuple[str, str, int], tuple[tuple[int, int], StatementIndex]] = {}
+_indexes_lock = threading.Lock()
+
+
 def load_index(settings: Settings) -> StatementIndex:
-    """The statement index of every stored source statement, vectors through the cache."""
+    """The statement index of every stored source statement, vectors through the cache.
+
+    A process that loaded it before for the same database and the statements are
+    unchanged (same fingerprint, read in the same transaction as the statements) gets
+    the same index again instead of a new one: a warm desk or `serve` re-loaded every
+    statement, its vectors and its BM25 (and ANN) index for each checked article (issue #16).
+    """
     db = db_path(settings)
-    with session(db) as con:
+    key = (db, settings.models.embedding, settings.retrieval.ann_min_statements)
+    with session(db) as con, transaction(con):
+        fingerprint = reads.statements_fingerprint(con)
+        with _indexes_lock:
+            held = _indexes.get(key)
+        if held is not None and held[0] == fingerprint:
+            return held[1]
         rows = reads.load_statements(con)
     vectors = embed_cached([r.text for r in rows], settings, db)
-    return StatementIndex.build(rows, vectors, ann_min_statements=settings.retrieval.ann_min_statements)
+    index = StatementIndex.build(rows, vectors, ann_min_statements=settings.retrieval.ann_min_statements)
+    with _indexes_lock:
+        _indexes.clear()  # one index held per process: the newest
+        _indexes[key] = (fingerprint, index)
+    return index
 
 
 def split_unchanged(docs: list[Document], settings: Settings, *, kind: str, force: bool = False
@@ -206,7 +229,12 @@ def split_unchanged(docs: list[Document], settings: Settings, *, kind: str, forc
     if force or not docs:
         return list(docs), []
     with session(db_path(settings)) as con:
-        stored = (writes.article_hashes if kind == "check" else writes.source_hashes)(con, [d.doc_id for d in docs])
+        return _split_unchanged(con, docs, kind)
+
+
+def _split_unchanged(con: duckdb.DuckDBPyConnection, docs: list[Document], kind: str
+                     ) -> tuple[list[Document], list[Document]]:
+    stored = (writes.article_hashes if kind == "check" else writes.source_hashes)(con, [d.doc_id for d in docs])
     todo, same = [], []
     for doc in docs:
         (same if stored.get(doc.doc_id) == doc.content_hash else todo).append(doc)
@@ -216,10 +244,28 @@ def split_unchanged(docs: list[Document], settings: Settings, *, kind: str, forc
 def known_hashes(docs: list[Document], settings: Settings, *, kind: str) -> frozenset[str]:
     """Hashes of these documents' earlier texts that are embedded already, so a revised
     article re-embeds only what changed."""
-    ids = [d.doc_id for d in docs]
     with session(db_path(settings)) as con:
-        texts = reads.article_claim_texts(con, ids) if kind == "check" else reads.source_statement_texts(con, ids)
-        return frozenset(reads.cached_hashes(con, [text_hash(t) for t in texts], Embedder(settings.models.embedding).name))
+        return _known_hashes(con, docs, settings, kind)
+
+
+def _known_hashes(con: duckdb.DuckDBPyConnection, docs: list[Document], settings: Settings, kind: str
+                  ) -> frozenset[str]:
+    ids = [d.doc_id for d in docs]
+    texts = reads.article_claim_texts(con, ids) if kind == "check" else reads.source_statement_texts(con, ids)
+    return frozenset(reads.cached_hashes(con, [text_hash(t) for t in texts], Embedder(settings.models.embedding).name))
+
+
+def split_and_known(docs: list[Document], settings: Settings, *, kind: str, force: bool = False
+                    ) -> tuple[list[Document], list[Document], frozenset[str]]:
+    """`split_unchanged`, then `known_hashes` of the documents to do, in one database session.
+
+    Why one: a session costs a DuckDB open and close, 40–90 ms on the shared 2-core machine
+    under load, and a desk check of one article opened one for each (issue #16)."""
+    if not docs:
+        return [], [], frozenset()
+    with session(db_path(settings)) as con:
+        todo, same = (list(docs), []) if force else _split_unchanged(con, docs, kind)
+        return todo, same, (_known_hashes(con, todo, settings, kind) if todo else frozenset())
 
 
 # --- articles -------------------------------------------------------------------------
@@ -314,8 +360,18 @@ def _score_judge_write(batch: PreparedArticles, settings: Settings, index: State
     """`store_articles`' work: every article scored and judged first, with the file closed,
     then the writes back to back through `writer`, so its sessions hold only writes."""
     texts = texts_to_embed(batch.claims, retrieval=bool(index.rows))
-    vectors = dict(zip(texts, embed_cached(texts, settings, writer.db, fresh=batch.vectors, writer=writer), strict=True))
-    writer.pause()
+    if {text_hash(t) for t in texts} <= batch.vectors.keys():
+        # Every vector is one the batch just encoded (a new article): nothing to read from the
+        # cache, so they are cached with the writes below instead of in a session of their
+        # own before judging (one DuckDB open and close less, 40–90 ms under load; issue #16).
+        vectors = {t: batch.vectors[text_hash(t)] for t in texts}
+        if batch.vectors:
+            with writer.write() as con:
+                writes.store_vectors(con, batch.vectors, batch.model)
+    else:
+        vectors = dict(zip(texts, embed_cached(texts, settings, writer.db, fresh=batch.vectors, writer=writer),
+                           strict=True))
+        writer.pause()
 
     def score(pairs: list[tuple[Document, list[Claim]]]) -> list[list[Claim]]:
         return with_checkworthiness([c for _, c in pairs], vectors)

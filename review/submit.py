@@ -252,10 +252,48 @@ def _reason(errors: list[str], job: Job) -> str:
 
 
 def run_check_flow(source: str, settings: Settings) -> Any:
-    """One article through the CLI's `check_articles` flow (a Prefect flow run, recorded in `runs`)."""
+    """One article through the CLI's `check_articles` flow (a Prefect flow run, recorded in `runs`).
+
+    Without Prefect's flow-run heartbeats: the engine's heartbeat thread sleeps in steps of
+    one second and every flow run waits for it to stop at its end, which added 0.4–1 s to
+    a check whose own work takes about one (issue #16, measured). Heartbeats (every 180 s)
+    are how Prefect notices a crashed long run; a desk check lasts seconds, and its `runs`
+    row records how it ended either way.
+    """
+    with _without_heartbeats():
+        return _desk_flow(settings)([source], settings, False, False)
+
+
+# The flow with the configured task runner, per (runner, dask settings): building it
+# (`Flow.with_options`) derives its parameter schema again, ~60 ms a check under load.
+_flows: dict[tuple[str, object], Any] = {}
+# (Prefect settings in force, the same without heartbeats): deriving them validates every
+# settings source again, ~150 ms a check under load; kept for the newest settings only.
+_quiet_settings: list[tuple[Any, Any]] = []
+_cache_lock = threading.Lock()
+
+
+def _desk_flow(settings: Settings) -> Any:
     from flows.prefect_flows import check_articles_flow, on_runner
 
-    return on_runner(check_articles_flow, settings)([source], settings, False, False)
+    key = (settings.runner, settings.dask)
+    with _cache_lock:
+        if key not in _flows:
+            _flows[key] = on_runner(check_articles_flow, settings)  # the engine runs a duplicate of its task runner
+        return _flows[key]
+
+
+def _without_heartbeats() -> Any:
+    """A Prefect settings context as the current one, with flow-run heartbeats off."""
+    import prefect.context
+
+    ctx = prefect.context.get_settings_context()
+    with _cache_lock:
+        if not _quiet_settings or _quiet_settings[0][0] is not ctx.settings:
+            _quiet_settings[:] = [(ctx.settings, ctx.settings.copy_with_update(
+                updates={"flows.heartbeat_frequency": None}))]
+        quiet = _quiet_settings[0][1]
+    return prefect.context.SettingsContext(profile=ctx.profile, settings=quiet)
 
 
 # --- the pages ---------------------------------------------------------------------------

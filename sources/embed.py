@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Collection, Sequence
+import threading
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -72,8 +74,48 @@ def model_name(spec: str) -> str:
     return f"{path.parent.name}/{path.name}" if spec.startswith("package:") else path.name
 
 
+# Encodes running on one torch thread (`_one_thread`), and the thread count to restore after the last.
+_threads_lock = threading.Lock()
+_one_thread_users = 0
+_threads_before = 0
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """torch on one intra-op thread while the block runs (the setting is per process, so
+    concurrent users are counted and the last one restores the count the first one found).
+
+    Why: an encode of one batch of short texts (a desk check: ~40 sentences of ~20 tokens)
+    multiplies matrices too small to split; with torch's default of one thread per core,
+    OpenMP's second thread mostly spins at every operator. Measured on the 2-core machine
+    at load 5 (issue #16): 39 texts took 1.0–2.7 CPU-s and 1.5–4.8 s wall with two threads,
+    0.3 CPU-s and 0.5–1.0 s wall with one. The vectors are the same bits with either count
+    (`tests/test_packed_linear.py`, `tests/test_embed.py`).
+    """
+    import torch
+
+    global _one_thread_users, _threads_before
+    with _threads_lock:
+        if _one_thread_users == 0:
+            _threads_before = torch.get_num_threads()
+            if _threads_before != 1:
+                torch.set_num_threads(1)
+        _one_thread_users += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _one_thread_users -= 1
+            if _one_thread_users == 0 and _threads_before != 1 and torch.get_num_threads() == 1:
+                torch.set_num_threads(_threads_before)
+
+
 class Embedder:
-    """Encodes texts into L2-normalised float32 vectors (cosine = dot product)."""
+    """Encodes texts into L2-normalised float32 vectors (cosine = dot product).
+
+    An encode of at most one batch (`batch_size` texts) runs on one torch thread
+    (`_one_thread`); a larger one with torch's thread count as it is.
+    """
 
     def __init__(self, spec: str, batch_size: int = 64) -> None:
         self.spec = spec
@@ -90,13 +132,14 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = load_model(self.spec)
-        vecs = model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+        with _one_thread() if len(texts) <= self.batch_size else nullcontext():
+            vecs = model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
         return np.asarray(vecs, dtype=np.float32)
 
 

@@ -47,9 +47,17 @@ WRITE_SESSION_SECONDS = 1.0
 YIELD_SECONDS = 0.1
 # Writes per fold of the write-ahead log. Folding on every close cost ~60 ms a session;
 # never folding within a batch makes each open replay a longer log. CPU per article write
-# (25-article batches, a session each, benchmarks/RESULTS.md): fold every session 124 ms,
-# every 25th 95 ms, every 5th 84 ms, every 3rd 87 ms.
-FOLD_EVERY = 5
+# when every write had a session of its own (benchmarks/RESULTS.md): fold every session
+# 124 ms, every 25th 95 ms, every 5th 84 ms, every 3rd 87 ms. Since writes share sessions,
+# a fold costs more than the replays it saves: a fold grows with the database (0.1–0.3 s
+# at 200 articles, 2.3–2.6 s at 100,000 claims, and the desk waits through it), a replay
+# with the log (~4 ms an article write: a read-only open 22 ms with an empty log, 57 ms
+# after 4 writes, 120 ms after 25). 200 articles inline, load ~5.5 (issue #16, session 7):
+# every 5th write 48 folds, 8.8–10.4 s, the store step 26.9–30.6 s (CPU 15.3–16.8 s);
+# every 25th 16 folds, 5.0–5.3 s, the store step 24.9–25.5 s (CPU 13.4–13.6 s); only at the
+# end of each batch 8 folds, 2.0 s. So: more than a pipeline batch's writes (25 articles
+# and the batch's vectors), and a batch folds once, when it ends (`finish`).
+FOLD_EVERY = 32
 
 
 class BatchSession:

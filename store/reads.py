@@ -35,6 +35,15 @@ def load_statements(con: duckdb.DuckDBPyConnection) -> list[StatementRow]:
     return out
 
 
+def statements_fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(count, sum of row hashes) of the stored statements with their documents' titles:
+    what `load_statements` would return, in one scan, so a warm process can tell whether
+    the statement index it holds is still the database's (`flows.steps.load_index`)."""
+    count, total = con.execute("SELECT count(*), coalesce(sum(hash(s, d.title)), 0) "
+                               "FROM source_statements s JOIN source_documents d USING (source_id)").fetchone() or (0, 0)
+    return int(count), int(total)
+
+
 def review_queue(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> list[dict[str, object]]:
     """Claims in review-queue order (`store.vocabulary_sql.QUEUE_ORDER`): problems first, then the least sure."""
     sql = f"""
