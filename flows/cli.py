@@ -68,13 +68,13 @@ def _unchanged(paths: list[str], settings: Settings, *, kind: str, quiet: bool) 
     return summary
 
 
-def _index_flow(paths: list[str], settings: Settings, *, progress: bool) -> RunSummary:
+def _index_flow(paths: list[str], settings: Settings, *, progress: bool, force: bool = False) -> RunSummary:
     from flows.quick_start import prepare
 
     prepare(settings)  # as for `check`
     from flows.prefect_flows import index_sources_flow, on_runner
 
-    return on_runner(index_sources_flow, settings)(paths, settings, progress)
+    return on_runner(index_sources_flow, settings)(paths, settings, progress, force)
 
 
 def _check_flow(paths: list[str], settings: Settings, *, progress: bool, force: bool = False) -> RunSummary:
@@ -93,15 +93,18 @@ def _sources_arguments(s: argparse.ArgumentParser) -> None:
                                      "every input is unchanged, no Prefect flow is started.")
     sa.add_argument("paths", nargs="+", metavar="PATH")
     sa.add_argument("--quiet", action="store_true", help="no progress lines")
+    sa.add_argument("--force", action="store_true",
+                    help="re-index documents even when unchanged (after an upgrade that reads more statements; "
+                         "then run `claimdesk recheck --all`)")
     s.set_defaults(sources_parser=s)
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
     if args.sources_command != "add":
         args.sources_parser.parse_args(["--help"])
-    summary = _unchanged(args.paths, settings, kind="sources", quiet=args.quiet)
+    summary = None if args.force else _unchanged(args.paths, settings, kind="sources", quiet=args.quiet)
     if summary is None:
-        summary = _index_flow(args.paths, settings, progress=not args.quiet)
+        summary = _index_flow(args.paths, settings, progress=not args.quiet, force=args.force)
     _print_errors(summary.errors)
     print(f"sources: {len(summary.processed)} indexed, {len(summary.skipped)} unchanged, {len(summary.errors)} failed; "
           f"{summary.claims} statements")

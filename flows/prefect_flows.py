@@ -128,9 +128,9 @@ class PrefectTasks:
 # --- flows --------------------------------------------------------------------------------
 
 @flow(name="index_sources", log_prints=False)
-def index_sources_flow(paths: list[str], settings: Settings, progress: bool = True) -> RunSummary:
-    """Index source documents: read → skip unchanged → extract findings + embed → write."""
-    return service.index_sources(paths, settings, progress=progress, executor=PrefectTasks(settings))
+def index_sources_flow(paths: list[str], settings: Settings, progress: bool = True, force: bool = False) -> RunSummary:
+    """Index source documents: read → skip unchanged (unless `force`) → extract findings + embed → write."""
+    return service.index_sources(paths, settings, progress=progress, force=force, executor=PrefectTasks(settings))
 
 
 @flow(name="check_articles", log_prints=False)

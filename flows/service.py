@@ -289,12 +289,13 @@ def _run_batches(paths: list[str], settings: Settings, ex: Executor, *, kind: st
     return summary, meter
 
 
-def index_sources(paths: list[str], settings: Settings, *, progress: bool = False, executor: Executor | None = None
-                  ) -> RunSummary:
-    """Index source documents: read → skip unchanged → extract findings + embed → write."""
+def index_sources(paths: list[str], settings: Settings, *, progress: bool = False, force: bool = False,
+                  executor: Executor | None = None) -> RunSummary:
+    """Index source documents: read → skip unchanged (unless `force`: a newer extractor reads
+    more statements from the same file) → extract findings + embed → write."""
     ex = executor or Inline()
     summary, meter = _run_batches(
-        paths, settings, ex, kind="sources", unit="statements", progress=progress, force=False,
+        paths, settings, ex, kind="sources", unit="statements", progress=progress, force=force,
         prepare=lambda docs, known: ex.prepare_sources(docs, settings, known),
         store=lambda batch, _run_id, meter: ex.store_sources(batch, settings, meter))
     if summary.processed:

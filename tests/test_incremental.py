@@ -176,3 +176,24 @@ def test_cli_rerun_of_unchanged_inputs_starts_no_flow(settings, prefect_harness,
     with pytest.raises(AssertionError, match="a flow was started"):
         main(["--db", db, "check", str(inbox), "--quiet"])
     assert started == ["flow", "flow"]
+
+
+def test_sources_add_force_reindexes_unchanged_documents(settings, prefect_harness, capsys):
+    """After an upgrade that reads more statements from the same files (session 7: statements of
+    direction without a figure), `sources add --force` re-reads unchanged documents through the flow."""
+    from flows.cli import main
+
+    db = str(settings.resolve(settings.database))
+    assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--quiet"]) == 0
+    first = capsys.readouterr().out
+    assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--quiet"]) == 0
+    assert "0 indexed, 2 unchanged" in capsys.readouterr().out
+    assert main(["--db", db, "sources", "add", str(DEMO / "sources"), "--force", "--quiet"]) == 0
+    again = capsys.readouterr().out
+    assert "2 indexed, 0 unchanged" in again
+    # The same statements as the first time, replaced, not added twice.
+    assert first.strip().split("; ")[-1] == again.strip().split("; ")[-1]
+    con = duckdb.connect(db, read_only=True)
+    n = con.execute("SELECT count(*), count(DISTINCT statement_id) FROM source_statements").fetchone()
+    con.close()
+    assert n[0] == n[1]
