@@ -120,9 +120,11 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
     if not quantities:
         # A sentence may state both ("despite the record high, the rate changed little"), unless
         # the change word is the record's own ("the weakest growth since 2001").
-        records = _record_claims(sent, attribution, inherited_period, context)
+        # A quoted official's statement is checkable as their figures are (`_checkable`).
+        official = sent.in_quote and _official_quote(sent, sentences, i)
+        records = _record_claims(sent, attribution, inherited_period, context, official)
         taken = [(r.start - sent.start, r.end - sent.start) for r in records]
-        return records + _direction_claims(sent, attribution, inherited_period, context, taken)
+        return records + _direction_claims(sent, attribution, inherited_period, context, taken, official)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # What the editor sees (and the claim's span): "from A to B" shown whole with B, the main
@@ -181,11 +183,17 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
     return link_series(claims)
 
 
+def _official_quote(sent: Sentence, sentences: list[Sentence], i: int) -> bool:
+    """Whether a quoted sentence is an official's words (the speaker is named in it or next to it)."""
+    around = " ".join(x.text for x in sentences[max(0, i - 1): i + 2])
+    return bool(_OFFICIAL_SPEAKER.search(around)) and not _FIRST_PERSON_SINGULAR.search(sent.text)
+
+
 def _record_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
-                   context: DocContext) -> list[Claim]:
+                   context: DocContext, official: bool = False) -> list[Claim]:
     """A figureless clause that claims a record or an extreme ("the hottest year on record",
     "a 30-year high") is one claim of measure `rank` and no quantity (claims/records.py)."""
-    if sent.in_quote or _personal_reason(sent.text):
+    if (sent.in_quote and not official) or _personal_reason(sent.text):
         return []
     span = record_span(sent.text)
     if span is None:
@@ -199,11 +207,11 @@ def _record_claims(sent: Sentence, attribution: str | None, inherited_period: st
 
 
 def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
-                      context: DocContext, taken: Sequence[tuple[int, int]] = ()) -> list[Claim]:
+                      context: DocContext, taken: Sequence[tuple[int, int]] = (), official: bool = False) -> list[Claim]:
     """A figureless sentence that says a series moved ("a steady increase since 2005") is one
     claim with a direction and no quantity (claims/direction_only.py); quotes and personal
     accounts are not."""
-    if sent.in_quote or _personal_reason(sent.text):  # the caller found no statistic in the sentence
+    if (sent.in_quote and not official) or _personal_reason(sent.text):  # the caller found no statistic in it
         return []
     found = direction_claim(sent.text, sent.tokens)
     if found is None:

@@ -229,3 +229,11 @@ def test_a_bare_baseline_takes_its_series_unit_and_an_age_range_stays_in_its_cla
 def test_the_baseline_of_a_change_keeps_its_own_unit(nlp):
     *_, base = _figures("Road deaths were 2% lower than in 2019, when there were 1,752.", nlp)
     assert base.unit == "count"
+
+
+def test_a_quoted_officials_record_and_direction_are_claims_a_quoted_personal_account_is_not(nlp):
+    official = extract_claims('Maria Lopez, head of prices at the statistics office, said: "Rents have been broadly '
+                              'flat over the last few quarters. However, rents for students have reached a new record high."', nlp)
+    assert sorted(c.measure for c in official if c.quantity is None) == ["change", "rank"]
+    personal = extract_claims('My neighbour told me: "I think rents reached a record high this year."', nlp)
+    assert [c for c in personal if c.quantity is None] == []
