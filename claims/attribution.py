@@ -75,7 +75,7 @@ def _aliases(text: str) -> frozenset[str]:
     for paren in re.findall(r"\(([^)]+)\)", text):
         aliases.add(paren.strip().lower())
     base = re.sub(r"\([^)]*\)", " ", text)
-    # "IFPI (International Federation of the Phonographic Industry)": the long form's words count too.
+    # "WMO (World Meteorological Organization)": the long form's words count too.
     words = re.findall(r"[A-Za-z][\w&.'-]*", base) + re.findall(r"[A-Za-z][\w&.'-]*", " ".join(re.findall(r"\(([^)]+)\)", text)))
     caps = [w for w in words if w[0].isupper() and w.lower() not in {"the", "of", "and", "for", "in", "on"}]
     if len(caps) >= 2:

@@ -345,7 +345,7 @@ def reconsider(c: Claim, prior: Verdict, pool: Sequence[Evidence], t: Thresholds
         return prior
     original = prior
     if ops[0] == "ratio" and prior.rule == "open_ended_figure_same_topic":
-        # "more than three times 2020's number" is a ratio: a plain figure of the series
+        # "over four times the 2019 total" is a ratio: a plain figure of the series
         # that exceeds 3 does not support it, so computed evidence decides when there is some.
         prior = replace(prior, verdict="unverifiable")
     if prior.verdict not in ("unverifiable", "contradicted"):

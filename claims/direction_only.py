@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from claims.lexicon import alternation
+from claims.measured import _children
 from claims.measures import change_words
 from claims.model import Claim, Evidence
 from claims.periods import is_relative, own_years
@@ -35,7 +36,7 @@ _NO_CHANGE = re.compile(r"\b(?:no\s+(?:statistically\s+)?significant\s+(?:change
                         r"|(?:was|were|is|are)\s+(?:stable|flat|unchanged)|held\s+steady|little\s+changed)\b", re.I)
 # A time the movement is placed in: a claim about a series, not a passing remark.
 _SINCE = re.compile(r"\b(?:since|(?:over|in|during)\s+(?:the\s+)?(?:past|last|recent|previous)|this\s+year|last\s+year)\b", re.I)
-# A claim that a series did not move: "the rate has been broadly flat", "changed little".
+# A claim that a series did not move: "the index has stayed flat", "changed little".
 _FLAT = re.compile(r"\b(?:(?:remained|remains|stayed|stays|held|holds|was|were|is|are|has\s+been|have\s+been)\s+"
                    r"(?:broadly\s+|largely\s+|relatively\s+|virtually\s+|essentially\s+|roughly\s+)?"
                    r"(?:flat|stable|steady|unchanged)|little\s+changed|changed\s+little|plateau(?:ed|s)?"
@@ -64,7 +65,7 @@ _COPULA = frozenset({"is", "are", "was", "were", "been", "be", "remain", "remain
 
 
 def _copula_direction(sentence: str, tokens: Sequence[Token]) -> tuple[str, int, int] | None:
-    """"Traffic deaths were slightly down during 2022": "up" or "down" as the predicate of a
+    """"Ferry crossings were slightly down in 2021": "up" or "down" as the predicate of a
     copula with a subject, the main clause or a reported one ("…, the agency said"); the parse
     says so ("set up a company" is a particle, not this)."""
     for t in tokens:
@@ -80,8 +81,8 @@ def _copula_direction(sentence: str, tokens: Sequence[Token]) -> tuple[str, int,
 
 
 def moved_subject(sentence: str, tokens: Sequence[Token], at: int) -> str:
-    """The words of what moved: the subject of the change word at offset `at` ("fatalities" in
-    "NHTSA projects that fatalities declined"), or of the verb a change noun hangs on ("births
+    """The words of what moved: the subject of the change word at offset `at` ("admissions" in
+    "the agency expects that admissions declined"), or of the verb a change noun hangs on ("births
     saw a decline"); "" when the parse gives none.
 
     Why: the sentence's own subject is often the speaker, and a whole sentence's words dilute
@@ -99,12 +100,11 @@ def moved_subject(sentence: str, tokens: Sequence[Token], at: int) -> str:
 
 def _subtree(tokens: Sequence[Token], root: int) -> tuple[int, int]:
     """First and last token index of the subtree under `root` (spaCy subtrees are contiguous)."""
-    inside = {root}
-    for _ in range(len(tokens)):
-        grown = inside | {i for i, t in enumerate(tokens) if t.head in inside and i != t.head}
-        if grown == inside:
-            break
-        inside = grown
+    kids, inside, todo = _children(tokens), [], [root]
+    while todo:
+        i = todo.pop()
+        inside.append(i)
+        todo.extend(kids[i])
     return min(inside), max(inside)
 
 

@@ -131,7 +131,7 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
     # figure. The fields are still read from each figure's own clause.
     shown = _from_to_spans(masked, quantities, spans)
     # The sentence's year stands for all its figures only if it is not a baseline's
-    # ("6.3% of GDP, up from 5.4% in 2022"; "2% above the pre-pandemic level, when … in 2019").
+    # ("6.3% of GDP, up from 5.4% in 2022"; "3% above its level before the pandemic, when … in 2019").
     sent_years = main_years(sent.text)
     compared = comparison_years(sent.text)
     claims: list[Claim] = []
@@ -300,7 +300,7 @@ _SCORED_BEFORE = re.compile(r"\b(?:scored|scores|scoring)\s+(?:an?\s+average\s+o
 def _is_statistic(sentence: str, q: Quantity) -> bool:
     """A bare count is a statistic only when it counts something ("28 surgeons", not "28 and ...").
 
-    A duration that frames another figure ("over the 12 months ending June") is a period, not a claim.
+    A duration that frames another figure ("over the 12 months to March") is a period, not a claim.
     """
     if ((q.unit in ("months", "years", "weeks", "days", "hours") or _TIME_NOUN_AFTER.match(sentence[q.end:q.end + 20]))
             and _DURATION_BEFORE.search(sentence[max(0, q.start - _TAIL): q.start])):
@@ -310,12 +310,12 @@ def _is_statistic(sentence: str, q: Quantity) -> bool:
     if q.unit == "count" and q.value < 50 and _ARTICLE_ITEMS.match(sentence[q.end:q.end + 40]):
         return False  # "the four main findings of the census": the article numbering its own items
     if re.search(r"\b(?:per|for\s+every|out\s+of\s+every|in\s+every|of\s+every)\s+$", sentence[: q.start], re.I):
-        return False  # "381 crimes for every 100,000 residents": the denominator of a rate
+        return False  # "212 burglaries for every 100,000 households": the denominator of a rate
     if q.vague or q.unit != "count" or q.kind in ("range",) or q.scale > 1 or abs(q.value) >= 1000:
         return True
     before = sentence[max(0, q.start - _TAIL): q.start]
     if (_STATED_VALUE_BEFORE.search(before) and _MEASURE_NOUN.search(before)) or _SCORED_BEFORE.search(before):
-        return True  # "The average number of people per boat was 49", "up from 41"
+        return True  # "The average number of guests per event was 37", "up from 33"
     after = sentence[q.end:q.end + 40]
     if re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?[A-Za-z][a-z-]+", after):
         word = re.match(r"^\s*(?:of\s+(?:the\s+|them|those|all)?\s*)?([A-Za-z][a-z-]+)", after).group(1).lower()
@@ -327,7 +327,7 @@ def _checkable(sent: Sentence, q: Quantity, in_quote: bool, around: str = "") ->
     if q.vague:
         return False, f"vague quantity ('{q.text}')"
     if in_quote:
-        # A quoted official's figure ("We have halved the number…", "Only 63% of Americans…")
+        # A quoted official's figure ("We have cut waiting lists by a third…", "Only 63% of Americans…")
         # is the claim a fact-checker most wants; a quoted personal account is not a statistic.
         if _OFFICIAL_SPEAKER.search(around or sent.text) and not _FIRST_PERSON_SINGULAR.search(sent.text):
             return True, ""
@@ -391,8 +391,8 @@ def _clause_spans(sentence: str, qs: list[Quantity], extend: bool = False) -> li
         if i + 1 < len(qs) and qs[i + 1].start < right:
             right = _connective_cut(sentence, q.end, qs[i + 1].start)
         if extend:
-            # The subject often sits clauses before the figure ("Snapchat reaches even more
-            # of them, at 69%"): reach back to the previous figure's clause or the sentence
+            # The subject often sits clauses before the figure ("The second app draws even
+            # more of its users back, at 58%"): reach back to the previous figure's clause or the sentence
             # start (a leading "According to X," stays in: who says so is part of the claim).
             lead = _LEADING_ATTRIBUTION.match(sentence)
             floor = spans[-1][1] if spans else (lead.end() if lead and lead.end() <= q.start else 0)

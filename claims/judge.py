@@ -113,8 +113,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
 
 
 def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:
-    """A fall stated as a size against a source's negative figure: "prices fell by 3.4%" and
-    "annual growth slipped back to -3.4%" are one figure, so the source's is read as the size
+    """A fall stated as a size against a source's negative figure: "prices fell by 2.1%" and
+    "the annual rate eased to -2.1%" are one figure, so the source's is read as the size
     of the fall (sign dropped) for every comparison."""
     f, q = ev.finding, claim.quantity
     if (f is None or f.quantity is None or q is None or claim.direction != "down" or q.value <= 0

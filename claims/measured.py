@@ -2,12 +2,12 @@
 
 Why: a different value contradicts a source only when the source states the same quantity.
 On real published text most of the judge's "contradictions" were another figure of the same
-topic: a component of an index ("clothes and shoes prices rose 9.7%" against "the CPI rose
-7.0%"), a subgroup ("70% of men" against the world's 67%), another series ("earnings rose
+topic: a component of an index ("furniture prices rose 8.3%" against "the CPI rose
+6.1%"), a subgroup ("70% of men" against the world's 67%), another series ("earnings rose
 11 cents" against "employment increased by 339,000"). A bag of the claim's words cannot tell
 these apart, since most of them are the frame the two share (prices, rose, the year to March).
 The parse can: what a figure counts is the noun it modifies ("339,000 jobs"), the subject of
-the verb it completes ("the price of clothes and shoes rose by 9.7%"), the thing a change noun
+the verb it completes ("the price of garden furniture rose by 8.3%"), the thing a change noun
 is about ("a 0.1% fall in house prices"), or, for a share, its group and what the group did
 ("58% of surgeons reported an increase"). Those words, and only those, must be in the source.
 

@@ -50,7 +50,7 @@ _CHANGE_VERB_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+(?:by\s+)?{_FILLE
 _CHANGE_NOUN_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN}|{_words_re('of_noun')})\s+of\s+{_FILLER}$", re.I)
 _BASELINE_CLAUSE = re.compile(
     rf"^[\s,;:—–-]*(?:and\s+)?(?:(?P<dir>{_words_re('baseline')})\s+from|compared\s+(?:with|to)|when\s+(?:it|there|they)\s+(?:was|were)|versus|from)\b", re.I)
-# "$457 billion, or 9 percent, lower than in 2022", "2% above the pre-pandemic level":
+# "$212 billion, or 6 percent, lower than in 2021", "3% above its level before the pandemic":
 # a figure followed by a comparative is the size of a change, whatever its unit.
 _COMPARATIVE_AFTER = re.compile(
     r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?:degrees?\s+(?:celsius|fahrenheit)\s+|[°º]?\s?[CF]\s+)?"
@@ -58,7 +58,7 @@ _COMPARATIVE_AFTER = re.compile(
     rf"\s+(?:than|on|from|the|its|their|a|last|pre-|{YEAR}\b)", re.I)
 _COMPARATIVE_UP = frozenset(change_words("comparative", "up"))
 _MONEY_MOVED_BEFORE = re.compile(rf"\b(?P<dir>{_words_re('money')})\s+(?:off\s+)?{_FILLER}$", re.I)
-# "cut the world's sugar output by 26.7%", "raised its forecast by 0.1 points"
+# "cut the region's coffee harvest by 12.4%", "raised its forecast by 0.1 points"
 _CHANGE_VERB_OBJECT_BY = re.compile(rf"\b(?P<dir>{_words_re('object_by')})\s+(?:[\w'’-]+\s+){{1,6}}by\s+{_FILLER}$", re.I)
 # "lost 5% of its value": a part that moved, not a share.
 _PART_OF = re.compile(_words_re("part_of"), re.I)
@@ -82,7 +82,7 @@ def direction(word: str) -> str | None:
 
 
 def is_baseline_clause(text: str) -> bool:
-    """'up from 58% a year earlier', 'compared with 2021': a clause giving the figure's baseline."""
+    """'up from 47% a year earlier', 'compared with 2021': a clause giving the figure's baseline."""
     return _BASELINE_CLAUSE.match(text) is not None
 
 
@@ -114,7 +114,7 @@ def measure_of(sentence: str, q: Quantity) -> tuple[str, str | None]:
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
         if m and re.search(r"\bby\s", before[-20:] + " "):
             return "change", _dir_of(m)
-        # "a fall of $547 billion", "the average home lost about £7,500": money moved.
+        # "a fall of $547 billion", "the typical flat lost about £4,200": money moved.
         m = _CHANGE_NOUN_BEFORE.search(before) or _MONEY_MOVED_BEFORE.search(before)
         return ("change", _dir_of(m)) if m else ("amount", None)
     if q.unit.startswith("per "):

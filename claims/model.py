@@ -99,7 +99,7 @@ class Claim:
     role: str = "main"
     related_start: int | None = None
     # The words that name what the figure counts, read from the parse (claims/measured.py):
-    # "price clothes shoes" for "the price of clothes and shoes rose by 9.7%". A conflicting
+    # "price garden furniture" for "the price of garden furniture rose by 8.3%". A conflicting
     # figure contradicts only a statement that says all of them.
     measured: str = ""
 

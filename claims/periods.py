@@ -19,13 +19,13 @@ _BASELINE_SPAN = re.compile(r"(?:\b(?:up|down|increase|rise|decrease|decline|dro
 _WHEN_YEAR = re.compile(rf"\b(?P<y>{YEAR}),?\s+when\b")
 _COMPARISON_YEAR = re.compile(
     rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:{YEAR}){YEAR_SPAN_END}\b"
-    # "22% above 2019 levels", "88% of its 2019 level", "warmer than the average for 1850-1900"
+    # "22% above 2019 levels", "88% of its 2019 level", "cooler than the mean for 1961-1990"
     rf"|\b{YEAR_NUMBER}{YEAR_SPAN_END}\s+(?:levels?|figures?|peak|average|baseline|total)\b"
     rf"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?{YEAR_NUMBER}{YEAR_SPAN_END}\b"
     # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
     rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
     rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b"
-    # "59,000 fewer than the same period in 2018": the comparison's period, not the figure's
+    # "41,000 fewer than the same period in 2020": the comparison's period, not the figure's
     rf"|\bsame\s+(?:period|months?|quarter|week|time)\s+(?:in|of)\s+{YEAR}\b", re.I)
 # "last year", "a year earlier": relative to a publication date the article does not give.
 _RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
@@ -66,7 +66,7 @@ def is_relative(clause: str) -> bool:
 
 
 def when_year(sentence: str, start: int) -> str | None:
-    """'…from 1969, when Gallup first asked and only 21% favoured it': the figure is 1969's."""
+    """'…from 1974, when the poll first asked and only 18% agreed': the figure is 1969's."""
     found = [m for m in _WHEN_YEAR.finditer(sentence, 0, start)]
     if not found:
         return None

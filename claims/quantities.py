@@ -268,11 +268,11 @@ def _tokens(text: str, taken: _Spans) -> list[Quantity]:
         if q is not None:
             flow = _PER_TIME.match(text, q.end) if q.unit in _FLOW_UNITS else None
             if flow:
-                # "12.9 million barrels a day" is a flow; "12.9 million barrels last year" a total.
+                # "4.2 million barrels per day" is a flow; "4.2 million barrels last year" a total.
                 q = replace(q, unit=f"{q.unit}/{flow.group('per').lower()}")
             rate = _PER_DENOMINATOR.match(text, q.end) if q.unit == "count" and not q.vague else None
             if rate:
-                # "380.7 offenses per 100,000 inhabitants" is a rate, not a count, and its
+                # "291.4 thefts per 100,000 inhabitants" is a rate, not a count, and its
                 # denominator is not a figure of its own.
                 q = replace(q, unit=f"per {rate.group('den').replace(',', '')}")
                 taken.take(rate.start("den"), rate.end("den"))
@@ -512,7 +512,7 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     if sep == "to" and re.search(r"\b(?:from|by)\s+(?:about\s+|around\s+)?(?:" + _CUR_PREFIX + r")?\s*$", text[max(0, m.start("num") - 25):m.start("num")], re.I):
         return "split"  # "rose from 25 to 32", "by 12,000 to 350,000": a change and a level
     if sep == "to" and m.group("pct1") and _CHANGE_VERB_BEFORE.search(text[max(0, m.start("num") - 40):m.start("num")]):
-        return "split"  # "increased 2% to 29.84%": the change, then the level it reached
+        return "split"  # "grew 3% to 41.26%": the change, then the level it reached
     if vb <= va:
         return "single" if sep == "to" else "drop"  # "3-1": a score line
     if sep == "to" and va > 0 and vb / va > 100:

@@ -1,5 +1,5 @@
 """Records and extremes without a figure: "the hottest year on record", "a 30-year high",
-"prices rose at their fastest pace since 1977".
+"rents rose at their quickest pace since 1989".
 
 Coverage of a statistics release leans on such claims, and the release seldom states them:
 a bulletin gives this month's figure, not the ranking of every month since 1977. A record

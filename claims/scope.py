@@ -2,8 +2,8 @@
 
 "58% of facial plastic surgeons" against a source's "58% of plastic surgeons": the head
 is the same (surgeons), but the claim's qualifier ("facial") gives the whole group's
-figure to a part of it, which the source did not count on its own. "In the United States
-alone" against a worldwide figure narrows the place. These are compared as fields of the
+figure to a part of it, which the source did not count on its own. "In Canada alone"
+against a worldwide figure narrows the place. These are compared as fields of the
 two populations (head, qualifiers, places), not as lists of example words.
 """
 

@@ -115,8 +115,8 @@ def link_series(claims: list[Claim]) -> list[Claim]:
 
 
 def _with_main_unit(c: Claim, main: Claim) -> Claim:
-    """A bare baseline figure is in its series' unit: "to 54.5 births per 1,000 from 56.0" gives
-    56.0 per 1,000, "to 3.8% from 4.1" gives 4.1%. Only a plain number takes it, never one with a
+    """A bare baseline figure is in its series' unit: "to 61.2 admissions per 1,000 from 63.5" gives
+    63.5 per 1,000, "to 3.8% from 4.1" gives 4.1%. Only a plain number takes it, never one with a
     unit, currency or scale of its own."""
     q, mq = c.quantity, main.quantity
     if q is None or mq is None or q.unit != "count" or mq.unit == "count" or q.scale != 1 or q.kind not in ("number", ""):

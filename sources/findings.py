@@ -47,8 +47,8 @@ def extract_findings(doc: Document, nlp: Language, batch_size: int = 64) -> list
     sentences = [s for s in segment(doc.text, nlp, batch_size) if not _is_header(s)]
     findings = claims_from_sentences(doc.text, sentences, document_context(doc))
     # A source states its own findings: quotation marks in a report are not hearsay. Besides
-    # its figures, a statement of direction or of a record without a figure ("fatalities
-    # declined in the fourth quarter") is kept: it is what a claim of direction or record is
+    # its figures, a statement of direction or of a record without a figure ("injuries
+    # fell in the second quarter") is kept: it is what a claim of direction or record is
     # checked against. Claims with a figure never see these (sources/matching.py).
     return [f for f in findings if (f.quantity is not None and not f.quantity.vague) or is_figureless_finding(f)]
 

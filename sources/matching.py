@@ -93,8 +93,8 @@ class StatementIndex:
         """Statements of the best candidates' documents that state a figure the claim's wording
         allows, at their own similarity to the claim, if at least `min_similarity`.
 
-        Why: a clause ("and nine percent are severely obese") embeds poorly, so the statement
-        that holds its figure ("the prevalence of severe obesity was 9.2%") can rank below the
+        Why: a clause ("and six percent are heavy smokers") embeds poorly, so the statement
+        that holds its figure ("the prevalence of heavy smoking was 6.1%") can rank below the
         top k although its document is the one retrieved. The figure is the sharpest key a
         statistical claim has; the judge still requires the same topic and similarity floors.
         Bounded like `same_source_pool`: `POOL_SOURCES` documents, their `MAX_POOL_PER_SOURCE`

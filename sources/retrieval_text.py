@@ -49,7 +49,7 @@ def retrieval_text(claim: Claim, claims: Sequence[Claim]) -> str:
     `claims` are all the claims of the claim's article, in text order.
     """
     siblings = sum(1 for c in claims if c.sentence_start == claim.sentence_start)
-    # A baseline clause ("up from 58% a year earlier") names no topic: its sentence does.
+    # A baseline clause ("up from 47% a year earlier") names no topic: its sentence does.
     # Nor does a fragment that only continues the clause before ("..., from 16.5% to 12.6%").
     text = claim.sentence if siblings == 1 or is_baseline_clause(claim.text) or not names_a_topic(claim) else claim.text
     if _ANAPHORIC_START.match(claim.sentence):

@@ -43,8 +43,8 @@ def test_space_separated_table_columns_stay_apart():
 
 
 def test_a_comma_inside_a_number_does_not_end_a_clause(nlp):
-    (first, *_rest) = _figures("The birth rate fell from 58.2 births per 1,000 women in 2021 to 56.9 births in 2022.", nlp)
-    assert "1,000 women" in first.text
+    (first, *_rest) = _figures("The admission rate fell from 38.2 admissions per 1,000 residents in 2021 to 36.9 in 2022.", nlp)
+    assert "1,000 residents" in first.text
 
 
 # --- what a figure measures, and when --------------------------------------------------------
@@ -97,13 +97,13 @@ def _statement(text: str, nlp, similarity: float) -> Evidence:
 
 def test_a_direction_is_supported_by_a_source_sentence_of_direction_in_other_words(nlp):
     c = _direction_claim("Highway deaths dropped slightly in the third quarter of 2021.", nlp)
-    v = judge(c, [_statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.78)])
+    v = judge(c, [_statement("The agency estimates that casualties declined in the third quarter of 2021.", nlp, 0.78)])
     assert (v.verdict, v.rule) == ("supported", "direction_same_series"), v.explanation
 
 
 def test_other_words_at_a_lower_similarity_are_not_the_same_series(nlp):
     c = _direction_claim("Highway deaths dropped slightly in the third quarter of 2021.", nlp)
-    v = judge(c, [_statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.62)])
+    v = judge(c, [_statement("The agency estimates that casualties declined in the third quarter of 2021.", nlp, 0.62)])
     assert v.rule == "direction_not_stated", v.explanation
 
 
@@ -111,7 +111,7 @@ def test_the_opposite_direction_contradicts_only_on_the_series_own_words(nlp):
     c = _direction_claim("Road injuries rose in the third quarter of 2021.", nlp)
     same_words = _statement("Road injuries declined in the third quarter of 2021.", nlp, 0.8)
     assert judge(c, [same_words]).rule == "direction_other_than_source"
-    other_words = _statement("The agency projects that fatalities declined in the third quarter of 2021.", nlp, 0.8)
+    other_words = _statement("The agency estimates that casualties declined in the third quarter of 2021.", nlp, 0.8)
     assert judge(c, [other_words]).rule == "direction_not_stated"
 
 
@@ -134,16 +134,16 @@ def test_claims_with_a_figure_never_rank_statements_without_one(tmp_path):
 
 
 def test_a_change_then_the_level_it_reached_are_two_figures():
-    values = [q.value for q in find_quantities("Early-term births increased 2% to 29.84% in 2023.")]
-    assert 2.0 in values and 29.84 in values
+    values = [q.value for q in find_quantities("Part-time jobs increased 3% to 27.65% in 2023.")]
+    assert 3.0 in values and 27.65 in values
     # A forecast range after a verb of change stays one range.
     assert [q.text for q in find_quantities("Prices are expected to rise 3 to 5 percent.")] == ["3 to 5 percent"]
 
 
 def test_a_series_that_did_not_move_is_a_claim_of_no_change(nlp):
-    c = _direction_claim("The jobless rate has been broadly flat over the last few quarters.", nlp)
-    assert c.direction == "flat" and c.subject == "The jobless rate"
-    same = _statement("The jobless rate was little changed over the last few quarters.", nlp, 0.8)
+    c = _direction_claim("The vacancy rate has stayed flat over the past few months.", nlp)
+    assert c.direction == "flat" and c.subject == "The vacancy rate"
+    same = _statement("The vacancy rate was little changed over the past few months.", nlp, 0.8)
     assert judge(c, [same]).rule == "direction_same_series"
 
 
@@ -195,8 +195,8 @@ def test_a_figure_several_times_the_sources_is_another_quantity_not_a_contradict
     near = verdict_against(nlp, "Bicycle thefts rose 18% in 2022.", "Bicycle thefts rose 11% in 2022.")
     assert (near.verdict, near.rule) == ("contradicted", "conflicting_figure_same_topic"), near.explanation
     # A subgroup's rate beside the whole group's: far apart, so the source does not state it.
-    far = verdict_against(nlp, "The birth rate fell to 12.2 births per 1,000 females in 2023.",
-                          "The birth rate fell to 54.5 births per 1,000 females in 2023.")
+    far = verdict_against(nlp, "The admission rate fell to 11.8 admissions per 1,000 residents in 2023.",
+                          "The admission rate fell to 47.5 admissions per 1,000 residents in 2023.")
     assert far.verdict == "unverifiable", far.explanation
 
 
@@ -213,7 +213,7 @@ def test_a_reported_clause_and_a_record_beside_a_direction_are_read(nlp):
         "Cinema admissions were slightly down during 2022, the trade body said on Monday.", nlp) if c.direction]
     assert (c.direction, c.subject) == ("down", "Cinema admissions")
     kinds = sorted((c.measure, c.direction or "") for c in extract_claims(
-        "Despite the record high, the participation rate has changed little over recent quarters.", nlp))
+        "Despite the record high, the participation rate has changed little in recent months.", nlp))
     assert kinds == [("change", "flat"), ("rank", "")]
 
 
@@ -222,18 +222,18 @@ def test_a_bare_baseline_takes_its_series_unit_and_an_age_range_stays_in_its_cla
     assert main.text.endswith("ages 15–19") and main.unit == "per 1000"
     assert (base.role, base.unit, base.period) == ("baseline", "per 1000", "2021")
     # A plain count beside a count keeps its own unit; a figure with a unit of its own is not changed.
-    _, counted = _figures("Road deaths fell to 1,695 from 1,711 in 2021.", nlp)
+    _, counted = _figures("Rail injuries fell to 2,305 from 2,371 in 2021.", nlp)
     assert counted.unit == "count"
 
 
 def test_the_baseline_of_a_change_keeps_its_own_unit(nlp):
-    *_, base = _figures("Road deaths were 2% lower than in 2019, when there were 1,752.", nlp)
+    *_, base = _figures("Rail injuries were 3% lower than in 2018, when there were 2,410.", nlp)
     assert base.unit == "count"
 
 
 def test_a_quoted_officials_record_and_direction_are_claims_a_quoted_personal_account_is_not(nlp):
-    official = extract_claims('Maria Lopez, head of prices at the statistics office, said: "Rents have been broadly '
-                              'flat over the last few quarters. However, rents for students have reached a new record high."', nlp)
+    official = extract_claims('Maria Lopez, head of prices at the statistics office, said: "Rents have stayed '
+                              'flat over the past few months. However, rents for students have reached a new record high."', nlp)
     assert sorted(c.measure for c in official if c.quantity is None) == ["change", "rank"]
     personal = extract_claims('My neighbour told me: "I think rents reached a record high this year."', nlp)
     assert [c for c in personal if c.quantity is None] == []
