@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claims.lexicon import alternation
+from claims.lexicon import alternation, load_list
 from claims.measured import _children
 from claims.measures import change_words
 from claims.model import Claim, Evidence
@@ -35,7 +35,12 @@ _NO_CHANGE = re.compile(r"\b(?:no\s+(?:statistically\s+)?significant\s+(?:change
                         r"|(?:did|has|have)\s+not\s+(?:change|changed)(?:\s+significantly)?|remained\s+(?:stable|flat|unchanged)"
                         r"|(?:was|were|is|are)\s+(?:stable|flat|unchanged)|held\s+steady|little\s+changed)\b", re.I)
 # A time the movement is placed in: a claim about a series, not a passing remark.
-_SINCE = re.compile(r"\b(?:since|(?:over|in|during)\s+(?:the\s+)?(?:past|last|recent|previous)|this\s+year|last\s+year)\b", re.I)
+_SINCE = re.compile(r"\b(?:since|(?:over|in|during)\s+(?:the\s+)?(?:past|last|recent|previous)|this\s+year|last\s+year"
+                    # a month or quarter named as the time of the move: "fell in January", "from December"
+                    r"|(?:in|during|from|since|through|by)\s+(?:early\s+|late\s+|mid-)?(?:January|February|March|April|May"
+                    r"|June|July|August|September|October|November|December)"
+                    r"|in\s+the\s+(?:first|second|third|fourth|last)\s+quarter"
+                    r"|(?:month|year|quarter)[\s-](?:on|over)[\s-](?:month|year|quarter))\b", re.I)
 # A claim that a series did not move: "the index has stayed flat", "changed little".
 _FLAT = re.compile(r"\b(?:(?:remained|remains|stayed|stays|held|holds|was|were|is|are|has\s+been|have\s+been)\s+"
                    r"(?:broadly\s+|largely\s+|relatively\s+|virtually\s+|essentially\s+|roughly\s+)?"
@@ -53,14 +58,17 @@ def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, i
         return _copula_direction(sentence, tokens)
     if _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
         return None
-    if not (own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)
-            or _subject_moved(tokens, m.start())):
+    timed = own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)
+    # A time alone does not make a subheading ("Year-Over-Year Growth") a claim about a series.
+    if not ((timed and len(sentence.split()) >= 5) or _subject_moved(tokens, m.start())):
         return None
     if m.re is _FLAT:
         return "flat", m.start(), m.end()
     return ("up" if m.group("up") else "down"), m.start(), m.end()
 
 
+# What a source does with its figures ("the agency said exports fell"): a reported clause is the claim.
+_REPORTING = frozenset(load_list("reporting_verbs")) | {"say", "report", "show", "showed", "shows", "find"}
 _COPULA = frozenset({"is", "are", "was", "were", "been", "be", "remain", "remained", "remains", "stayed"})
 
 
@@ -113,7 +121,12 @@ def _subject_moved(tokens: Sequence[Token], at: int) -> bool:
     sentence is about a series that moved, not a passing mention of a rise."""
     for i, t in enumerate(tokens):
         if t.start == at:
-            return t.dep == "ROOT" and any(u.head == i and u.dep in ("nsubj", "nsubjpass") for u in tokens)
+            # "births saw a decline": the change noun is the object of a main verb with a subject;
+            # "the agency said exports fell": a reported clause's verb.
+            verb = t.head if t.dep == "dobj" else i
+            main = tokens[verb].dep == "ROOT" or (
+                tokens[verb].dep == "ccomp" and tokens[tokens[verb].head].word in _REPORTING)
+            return main and any(u.head == verb and u.dep in ("nsubj", "nsubjpass") for u in tokens)
     return False
 
 

@@ -43,7 +43,7 @@ from claims.populations import (
     singular,
 )
 from claims.quantities import find_quantities
-from claims.records import record_span
+from claims.records import record_span, streak_span
 from claims.sentences import Sentence, inside, load_nlp, quoted_spans, segment, segment_many
 from claims.series import link_series
 
@@ -180,7 +180,23 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             checkable=checkable, reason=reason, in_quote=in_quote,
             measured=measured_words(sent.tokens, q.start, q.end),
         ))
-    return link_series(claims)
+    streaks = _streak_claims(sent, claims, attribution, inherited_period, context)
+    return sorted(link_series(claims) + streaks, key=lambda c: c.start) if streaks else link_series(claims)
+
+
+def _streak_claims(sent: Sentence, claims: Sequence[Claim], attribution: str | None, inherited_period: str | None,
+                   context: DocContext) -> list[Claim]:
+    """A streak beside a figure ("grew 9.7%, the fourth consecutive year of growth") is a claim
+    of its own: the figure can be right and the run wrong. Only outside the figures' clauses."""
+    span = streak_span(sent.text) if not sent.in_quote else None
+    if span is None or any(c.start < sent.start + span[1] and sent.start + span[0] < c.end for c in claims):
+        return []
+    clause = sent.text[span[0]:span[1]]
+    text = _unfragment(clause)
+    if not text:
+        return []
+    at = span[0] + clause.index(text)
+    return [_figureless_claim(sent, at, text, "rank", None, attribution, inherited_period, context)]
 
 
 def _official_quote(sent: Sentence, sentences: list[Sentence], i: int) -> bool:

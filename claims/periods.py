@@ -13,20 +13,33 @@ from functools import lru_cache
 
 from claims.patterns import YEAR, YEAR_NUMBER, YEAR_SPAN_END
 
-_YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?!'?s\b)")
+_YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?![’']?s\b)")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# A month or quarter before a compared year: "compared to December 2021", "from the first quarter of 2019".
+_BEFORE_YEAR = rf"(?:{_MONTH}\s+|(?:the\s+)?(?:first|second|third|fourth|last)\s+(?:quarter|half)\s+of\s+|Q[1-4]\s+)?"
 _BASELINE_SPAN = re.compile(r"(?:\b(?:up|down|increase|rise|decrease|decline|drop|fall|jump|gain)\s+from|,\s*from"
                             r"|\bcompared\s+(?:with|to)|\bversus|\bwhen)\b(?:[^;.]|\.(?=\d))*", re.I)
 _WHEN_YEAR = re.compile(rf"\b(?P<y>{YEAR}),?\s+when\b")
 _COMPARISON_YEAR = re.compile(
-    rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?(?:{YEAR}){YEAR_SPAN_END}\b"
-    # "22% above 2019 levels", "88% of its 2019 level", "cooler than the mean for 1961-1990"
-    rf"|\b{YEAR_NUMBER}{YEAR_SPAN_END}\s+(?:levels?|figures?|peak|average|baseline|total)\b"
+    rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?{_BEFORE_YEAR}(?:{YEAR}){YEAR_SPAN_END}\b"
+    # "22% above 2019 levels", "88% of its 2019 level", "cooler than the mean for 1961-1990";
+    # a base with words around its year: "79.6% of the full 2019 year level", "of pre-pandemic (2019) levels"
+    rf"|\b{YEAR_NUMBER}{YEAR_SPAN_END}[’']?s?\s+(?:levels?|figures?|peak|average|baseline|total(?!\s+[a-z]))\b"
+    rf"|\b(?:of|to|above|below|than|at|with|from)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){{0,2}}\(?{YEAR_NUMBER}\)?[’']?s?"
+    rf"\s+(?:[\w-]+\s+){{0,2}}(?:levels?|figures?|peak|average|baseline)\b"
     rf"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?{YEAR_NUMBER}{YEAR_SPAN_END}\b"
     # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
     rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
     rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b"
     # "41,000 fewer than the same period in 2020": the comparison's period, not the figure's
     rf"|\bsame\s+(?:period|months?|quarter|week|time)\s+(?:in|of)\s+{YEAR}\b", re.I)
+# A year that ends a name ("Global Music Report 2019", "Vision 2030"): often the publication's
+# year, not the figures', so it is no period at all. Months, seasons, quarters and the words
+# that open a time phrase ("In 2019", "Since 2010") keep their year.
+_NAME_YEAR = re.compile(
+    rf"(?<=[A-Za-z\d’'] )(?!(?:{_MONTH}|Spring|Summer|Autumn|Fall|Winter|Q[1-4]|H[12]|FY|In|Since|By|From|During|Until"
+    rf"|Through|Between|After|Before|For|Of|And|To|The|At|On)\s)(?P<name>[A-Z][A-Za-z]+)\s+(?P<y>{YEAR})\b(?![\d%–-])")
 # "last year", "a year earlier": relative to a publication date the article does not give.
 _RELATIVE_TIME = re.compile(r"\b(?:last|this|past|previous)\s+year\b|\ba\s+year\s+(?:earlier|ago|before)\b", re.I)
 _PERIOD_TAIL = re.compile(rf"\s(?:in|during|over|since|for)\s(?:the\s)?(?:{YEAR}|past|last|previous)\b")
@@ -47,7 +60,7 @@ def years(text: str) -> list[str]:
 
 def main_years(sentence: str) -> list[str]:
     """The sentence's years outside its baseline clauses ("6.3% of GDP, up from 5.4% in 2022")."""
-    return years(_BASELINE_SPAN.sub(" ", sentence))
+    return years(_NAME_YEAR.sub(" ", _BASELINE_SPAN.sub(" ", sentence)))
 
 
 def comparison_years(sentence: str) -> list[str]:
@@ -56,8 +69,8 @@ def comparison_years(sentence: str) -> list[str]:
 
 
 def own_years(text: str) -> list[str]:
-    """The years of a text that are not comparisons, baselines' levels or targets."""
-    return years(_COMPARISON_YEAR.sub(" ", text))
+    """The years of a text that are not comparisons, baselines' levels, targets or part of a name."""
+    return years(_NAME_YEAR.sub(" ", _COMPARISON_YEAR.sub(" ", text)))
 
 
 def is_relative(clause: str) -> bool:

@@ -27,6 +27,13 @@ _SAID = re.compile(rf"\s{REPORTING_VERB}\b")
 _NOT_SCOPE = re.compile(r"\baccording\s+to\b[^,;]*[,;]?|\b(?:than|compared\s+(?:with|to)|versus|vs\.?)\s+[^,;]*", re.I)
 
 
+# A currency named by its country ("US$20.2 billion", "Canadian dollars") is money, not a place:
+# read as one, every figure in US dollars would be about the United States.
+_CURRENCY_NAME = re.compile(
+    r"(?<![\w.])(?:u\.?s\.?|us|a|c|nz|hk|s)\$"
+    r"|(?<![\w.])(?:u\.?s\.?|us|american|canadian|australian|new\s+zealand|hong\s+kong|singapore)\s+dollars?\b")
+
+
 def is_place_word(word: str) -> bool:
     """A place name or demonym ('british', 'americans'): a place, never a source or a head noun."""
     return word in PLACES or word in WHOLE_POPULATION_DEMONYMS
@@ -50,7 +57,7 @@ def claim_geo_codes(text: str) -> set[str]:
 # the judge). The functions are pure; callers get a fresh set of their own.
 @lru_cache(maxsize=1 << 16)
 def _geo_codes(text: str) -> frozenset[str]:
-    low = text.lower()
+    low = _CURRENCY_NAME.sub(" ", text.lower())
     return frozenset(code for pattern, code in _PLACE_RES if pattern.search(low))
 
 

@@ -27,14 +27,56 @@ RECORD = re.compile(
     r"|ever\s+(?:recorded|measured)|in\s+(?:recorded\s+)?history"
     r"|(?:in|for)\s+(?:at\s+least\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?(?:the\s+(?:last|past)\s+)?[\d,]+\s+(?:years|decades))\b",
     re.I)
+
+
+def streak(text: str) -> tuple[int, str] | None:
+    """(count, unit) of the run of periods a text claims ("the fourth straight year" -> (4, 'year'))."""
+    m = STREAK.search(text)
+    if m is None:
+        return None
+    word = (m.group("count") or m.group("count2")).lower()
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    digits = re.match(r"\d+", word)
+    count = int(digits.group(0)) if digits else (
+        _ORDINALS.index(word) + 1 if word in _ORDINALS else _CARDINALS.index(word) + 1)
+    return count, unit
+
+
+def _record(text: str) -> re.Match[str] | None:
+    return RECORD.search(text) or STREAK.search(text)
+# A streak: "the fourth consecutive year of growth", "fell for 10 months in a row", "the third
+# straight quarterly decline". A record of its kind (the longest run so far), checked by its
+# count and unit: a source must state the same run.
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+             "thirteenth fourteenth fifteenth").split()
+_CARDINALS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+_COUNT = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)}|{'|'.join(_CARDINALS)})"
+_UNIT = r"(?P<unit>year|month|quarter|week|day|session)(?:s|ly)?"
+STREAK = re.compile(
+    rf"\b(?P<count>{_COUNT})\s+(?:consecutive|straight|successive)\s+{_UNIT}\b"
+    rf"|\b(?P<count2>{_COUNT})\s+(?P<unit2>year|month|quarter|week|day)s?\s+(?:in\s+a\s+row|running)\b", re.I)
 _BREAK = re.compile(r"[,;:()]|\s[—–-]\s?|\s--\s")
 
 
 def record_span(sentence: str) -> tuple[int, int] | None:
-    """The clause of `sentence` that claims a record or an extreme, or None."""
-    m = RECORD.search(sentence)
+    """The clause of `sentence` that claims a record or an extreme, or None. A streak that
+    opens the sentence ("For the third year in a row, Asia grew fastest") is about the
+    whole sentence: its clause alone names no series."""
+    m = _record(sentence)
     if m is None:
         return None
+    if m.re is STREAK and not _BREAK.search(sentence, 0, m.start()):
+        return 0, len(sentence)
+    return _clause_around(sentence, m)
+
+
+def streak_span(sentence: str) -> tuple[int, int] | None:
+    """The clause of `sentence` that claims a streak ("…, the fourth consecutive year of growth"), or None."""
+    m = STREAK.search(sentence)
+    return _clause_around(sentence, m) if m else None
+
+
+def _clause_around(sentence: str, m: re.Match[str]) -> tuple[int, int]:
     lefts = [b.end() for b in _BREAK.finditer(sentence, 0, m.start())]
     right = next((b.start() for b in _BREAK.finditer(sentence, m.end())), len(sentence))
     return (lefts[-1] if lefts else 0), right
@@ -50,7 +92,10 @@ def states_record(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool:
     """A statement that states a record or an extreme itself, about the claim's topic: similar
     enough to support, and sharing half of the claim's content words."""
     f = ev.finding if ev else None
-    if ev is None or f is None or ev.similarity < t.supported_similarity or not RECORD.search(f.sentence):
+    if ev is None or f is None or ev.similarity < t.supported_similarity or not _record(f.sentence):
         return False
+    run = streak(claim.text)
+    if run is not None and streak(f.sentence) != run:
+        return False  # a run is stated only by the same run: "the fourth straight year" is not the third
     mine = _stems(claim.text)
     return not mine or len(mine & _stems(f.sentence)) / len(mine) >= 0.5

@@ -378,6 +378,24 @@ DERIVED_RULES: tuple[VerdictRule, ...] = (
                 _decided_over_pairs, _explain_pairs, _CONTRADICTED_CONFIDENCE),
 )
 DERIVED_RULE_BY_NAME = {r.name: r for r in DERIVED_RULES}
+# Decided over an article's claims (claims/article_sources.py): a problem whose statement comes
+# from a document none of the article's supported figures come from, judged again inside them.
+OUTSIDE_CONFIDENCE = 0.6
+OUTSIDE_ARTICLE_SOURCES = VerdictRule(
+    "problem_outside_article_sources", "unverifiable",
+    "Only a document the article does not otherwise draw on disagrees with the figure; none it draws on states it.",
+    lambda c, ev, comps, t: False,
+    lambda c, ev, comps: "Judged over the article's claims (claims/article_sources.py explains each verdict).",
+    lambda ev, t: OUTSIDE_CONFIDENCE)
+FIGURE_IN_ARTICLE_SOURCE = VerdictRule(
+    "figure_in_article_source", "supported",
+    "A document the article's other figures come from states a figure the claim's wording allows, "
+    "in a statement less similar than a supported claim needs, and nothing else disagrees.",
+    lambda c, ev, comps, t: False,
+    lambda c, ev, comps: "Judged over the article's claims (claims/article_sources.py explains each verdict).",
+    lambda ev, t: 0.6)
+ARTICLE_RULES: tuple[VerdictRule, ...] = (OUTSIDE_ARTICLE_SOURCES, FIGURE_IN_ARTICLE_SOURCE)
+
 # A direction without a figure ("a slight uptick", "a steady increase since 2005",
 # claims/direction_only.py): judged only against a statement of the same series' direction.
 def series_direction_agrees(f: Claim, c: Claim) -> bool:
@@ -433,5 +451,6 @@ VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DI
                                           *RECORD_RULES, NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
+RULE_BY_NAME.update({r.name: r for r in ARTICLE_RULES})  # decided over an article's claims, after each claim's
 # Among candidate statements, the verdict preferred when several apply (then the most similar).
 VERDICT_PREFERENCE = ("supported", "misrepresented", "contradicted")

@@ -49,6 +49,73 @@ def qualifiers(population: str | None) -> frozenset[str]:
                      and w not in load_words("population_filler_words") and not w.isdigit())
 
 
+# A figure's group restricted by a relative clause: "32% of adults who have heard of the tool",
+# "Among those who have heard of it, 19% ...". The clause's first verb is what the claim must keep.
+_AUX = r"(?:(?:have|has|had|are|were|is|was|do|does|did|ever|now|also|currently)\s+)*"
+_WHO = re.compile(rf"\bwho\s+{_AUX}(?:not\s+)?(?P<verb>[a-z][a-z-]+)(?P<rest>[^,;.]{{0,40}})", re.I)
+# Verbs that say someone took part in the survey: every respondent did, so they restrict no one.
+_TOOK_PART = frozenset({"responded", "answered", "participated", "took", "completed", "were", "surveyed", "polled",
+                        "asked", "interviewed", "replied"})
+_CONTENT = re.compile(r"[a-z][a-z-]{3,}", re.I)
+
+
+def base_condition(sentence: str, at: int) -> tuple[str, str] | None:
+    """(verb, clause) of a relative clause that restricts the group of the figure at offset `at`
+    of `sentence` ("who have heard of the tool"), or None.
+
+    The clause counts when it follows the figure within its noun phrase (no comma or verb of
+    saying between) or opens the sentence's group before it ("Among those who ...")."""
+    after = sentence[at:at + 80]
+    m = _WHO.search(after)
+    between = after[:m.start()].split()[1:] if m else []  # the words after the figure's own
+    # A group noun between the figure and "who" ("32% of adults who…"); with none, the clause
+    # is what the figure's people did ("16% who report…"), not a restriction of them.
+    if m and any(w.lower() not in ("of", "the", "all", "percent", "per", "cent", "%") for w in between) \
+            and not re.search(r"[,;:]|\b(?:say|says|said|report|reported)\b", after[:m.start()]) and len(between) <= 6:
+        return _condition(m)
+    for m in re.finditer(rf"\bamong\s+(?:those|people|\w+s)\s+(?={_WHO.pattern[2:]})", sentence[:at], re.I):
+        w = _WHO.search(sentence, m.end() - 1)
+        if w and w.start() < at:
+            return _condition(w)
+    return None
+
+
+def _condition(m: re.Match[str]) -> tuple[str, str] | None:
+    verb = m.group("verb").lower()
+    if verb in _TOOK_PART:
+        return None
+    return verb, re.split(r"\s+(?:say|says|said|report|reported|think|thinks)\b", m.group(0))[0].strip()
+
+
+def _keeps_condition(claim: Claim, condition: tuple[str, str]) -> bool:
+    """Whether the claim's sentence says the condition: its verb ('heard'), or the clause's other words."""
+    verb, clause = condition
+    text = claim.sentence.lower()
+    if verb[:4] in text:
+        return True
+    words = [w.lower() for w in _CONTENT.findall(clause)[1:]]
+    return bool(words) and all(w[:5] in text for w in words)
+
+
+def dropped_condition(c: Claim, f: Claim) -> str | None:
+    """The restricting clause of the source's group that the claim leaves out, or None."""
+    if f.quantity is None:
+        return None
+    at = f.quantity.start - f.sentence_start
+    if not 0 <= at <= len(f.sentence):
+        return None
+    condition = base_condition(f.sentence, at)
+    if condition is None or _keeps_condition(c, condition) or c.quantity is None:
+        return None
+    # The claim restricts its group in words of its own ("…who are aware of it"): a paraphrase.
+    if _WHO.search(c.sentence) or re.search(r"\bamong\b", c.sentence, re.I):
+        return None
+    # Only for the statement's own figure, not one a hedge allows ("23%" for "roughly a quarter").
+    if not c.quantity.low <= f.quantity.value <= c.quantity.high:
+        return None
+    return condition[1]
+
+
 def scope_difference(c: Claim, f: Claim) -> str | None:
     """How the source's scope is narrower or other than the claim's, in an editor's words, or None.
 
@@ -70,6 +137,9 @@ def scope_difference(c: Claim, f: Claim) -> str | None:
         if dropped and c.population and re.search(rf"\ball\s+(?:the\s+)?{re.escape(c.population)}", c.text, re.I):
             return (f"the claim says all '{c.population}' where the source counts only '{f.population}'"
                     f" (its qualifier '{' '.join(sorted(dropped))}')")
+    dropped_base = dropped_condition(c, f)
+    if dropped_base:
+        return f"the source's figure counts only those '{dropped_base}', which the claim leaves out"
     cg, fg = geo_codes(c.population) | geo_codes(c.text), geo_codes(f.population) | geo_codes(f.text)
     if cg and fg == {"WORLD"} and "WORLD" not in cg:  # the source names the world and no narrower place
         return f"the source's figure is worldwide where the claim places it in {', '.join(sorted(cg))}"

@@ -104,6 +104,40 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+_BLOCK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+# A line that ends a sentence (not an initial's dot: "U.S."), and a line that opens a list item.
+_ENDS_SENTENCE = re.compile(r"(?<!\b[A-Z])[.!?\u2026][\"\u201d\u2019]?\s*$")
+_BULLET = re.compile(r"\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa]|\d{1,2}[.)])\s")
+# A text with a line this long is not hard-wrapped: each of its lines is a paragraph.
+_WRAP_WIDTH = 100
+
+
+def split_paragraphs(text: str) -> list[tuple[int, str]]:
+    """The document's paragraphs with their offsets: blocks between blank lines, each split
+    again at a single line break that ends a paragraph.
+
+    Why: pages copied from the web put one paragraph a line with no blank line between, and
+    a headline, a list item or a line the page cut short has no full stop, so spaCy runs it
+    into the next line's sentence and a claim's span covers both. A single line break is a
+    paragraph's end when the text is not hard-wrapped (a line passes `_WRAP_WIDTH`),
+    when the line ends a sentence, or when the next line is a list item; in hard-wrapped
+    text a line without a full stop runs on, as it was written.
+    """
+    unwrapped = max((len(line) for line in text.split("\n")), default=0) > _WRAP_WIDTH
+    out: list[tuple[int, str]] = []
+    for m in _BLOCK.finditer(text):
+        lines = m.group(0).split("\n")
+        start = pos = m.start()
+        for line, nxt in zip(lines, lines[1:], strict=False):
+            pos += len(line)
+            if unwrapped or _ENDS_SENTENCE.search(line) or _BULLET.match(nxt):
+                out.append((start, text[start:pos]))
+                start = pos + 1
+            pos += 1
+        out.append((start, text[start:m.end()]))
+    return [(a, p) for a, p in out if p.strip()]
+
+
 def segment(text: str, nlp: Language, batch_size: int = 64) -> list[Sentence]:
     """Sentences with document offsets; paragraphs are parsed separately so headlines stay apart."""
     return segment_many([text], nlp, batch_size)[0]
@@ -123,8 +157,7 @@ def segment_many(texts: list[str], nlp: Language, batch_size: int = 64, *,
     pipeline's time, while the claims read a sentence's organisations only when it names a
     survey, report, study, poll or data (`claims.attribution.may_read_organisations`).
     """
-    per_doc = [([(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text) if m.group(0).strip()],
-                quoted_spans(text)) for text in texts]
+    per_doc = [(split_paragraphs(text), quoted_spans(text)) for text in texts]
     paragraphs = (_tokenizable(p) for paras, _ in per_doc for _, p in paras)
     if entities_where is None or "ner" not in nlp.pipe_names:
         docs = iter(nlp.pipe(paragraphs, batch_size=batch_size))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from claimdesk.settings import Settings
+from claims.article_sources import judge_in_article_source, within_article_sources
 from claims.comparisons import values_match
 from claims.decision import calibrated_judge, shipped_model
 from claims.derived import MAX_POOL_PER_SOURCE, POOL_SOURCES, signals_arithmetic
@@ -122,6 +123,26 @@ class StatementIndex:
         return out
 
 
+    def figure_in_sources(self, claim: Claim, claim_vector: np.ndarray, sources: set[str],
+                          t: Thresholds) -> list[Evidence]:
+        """Statements of `sources` that state a figure the claim's wording allows, at their own
+        similarity to the claim if at least `min_similarity` (claims/article_sources.py)."""
+        q = claim.quantity
+        if q is None:
+            return []
+        out: list[Evidence] = []
+        for sid in sorted(sources):
+            idx = self.rows_of_source(sid)
+            if not idx:
+                continue
+            sims = self.vectors[np.array(idx)] @ claim_vector
+            for j, sim in zip(idx, sims, strict=True):
+                f = self.rows[j].finding
+                if sim >= t.min_similarity and f.quantity is not None and values_match(q, f.quantity, t.relative_tolerance):
+                    out.append(replace(self.rows[j].as_evidence(float(sim)), by_figure=True))
+        return sorted(out, key=lambda e: -e.similarity)
+
+
 def _figureless_candidates(claims: Sequence[Claim], retrievable: list[int], texts: list[str],
                            claim_vectors: Mapping[int, np.ndarray], settings: Settings, index: StatementIndex,
                            ) -> dict[int, list[tuple[StatementRow, tuple[int, float, float, float]]]]:
@@ -164,6 +185,7 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
             ranked[i] = cands
     plain = _figureless_candidates(claims, retrievable, texts, claim_vectors, settings, index)
     results: Judged = []
+    inputs: list[tuple[list[Evidence], list[Evidence]]] = []
     for i, c in enumerate(claims):
         cands = ranked.get(i, [])
         rows = [index.rows[j] for j, _h, _d, _l in cands]
@@ -182,5 +204,28 @@ def judge_claims(claims: Sequence[Claim], settings: Settings, index: StatementIn
                        for k, ev in enumerate(same_figure, 1)]
         pool = (index.same_source_pool(claim_vectors[i], [j for j, _h, _d, _l in cands])
                 if cands and signals_arithmetic(c) else [])
+        inputs.append((evidence, pool))
         results.append((calibrated_judge(c, evidence, t, model, pool), stored))
-    return results
+
+    def inside(i: int, sources: set[str]) -> Verdict:
+        evidence, pool = inputs[i]
+        return calibrated_judge(claims[i], [e for e in evidence if e.source_id in sources], t, model,
+                                [e for e in pool if e.source_id in sources])
+
+    def figure_inside(i: int, sources: set[str]) -> Verdict | None:
+        c = claims[i]
+        if c.quantity is None or i not in claim_vectors:
+            return None
+        found = index.figure_in_sources(c, claim_vectors[i], sources, t)
+        return judge_in_article_source(c, found, t, lambda c, e, th: calibrated_judge(c, e, th, model)) if found else None
+
+    verdicts = within_article_sources([v for v, _stored in results], inside, figure_inside)
+    out: Judged = []
+    for v, (_old, stored) in zip(verdicts, results, strict=True):
+        ev = v.evidence
+        if ev is not None and ev.statement_id not in {m[0] for m in stored}:
+            # Found by the article pass among its documents' statements: stored as a match too,
+            # so a re-check and the desk see the statement the verdict quotes.
+            stored = [*stored, (ev.statement_id, len(stored) + 1, ev.similarity, ev.similarity, 0.0)]
+        out.append((v, stored))
+    return out

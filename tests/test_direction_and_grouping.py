@@ -86,7 +86,8 @@ def test_a_source_statement_of_direction_is_kept_as_a_finding(nlp):
                         "In 2021, 38,100 people were injured.", content_hash="x")
     findings = extract_findings(doc, nlp)
     plain = [f for f in findings if f.quantity is None]
-    assert [f.direction for f in plain] == ["down"]
+    # The direction, and the run it continues (a streak is a record of its kind, claims/records.py).
+    assert [(f.direction, f.measure) for f in plain] == [("down", "change"), (None, "rank")]
     assert any(f.quantity is not None and f.quantity.value == 38100 for f in findings)
 
 

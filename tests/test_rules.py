@@ -15,6 +15,7 @@ from claims.extract import extract_claims
 from claims.judge import judge, not_checkable
 from claims.model import VERDICTS, Evidence, FieldComparison
 from claims.rules import (
+    ARTICLE_RULES,
     DERIVED_RULES,
     FIELDS,
     RULE_BY_NAME,
@@ -91,10 +92,11 @@ def test_each_rule_fires_on_a_realistic_pair_and_names_itself(name, claim_text, 
 
 
 def test_every_rule_has_a_case_a_stable_name_and_a_summary():
-    # The computed-evidence rules decide over pairs of statements: their cases are tests/test_derived.py.
-    assert {c[0] for c in CASES} | {r.name for r in DERIVED_RULES} == set(RULE_BY_NAME)
-    assert len(RULE_BY_NAME) == len(VERDICT_RULES) + len(DERIVED_RULES)  # names are unique
-    for rule in (*VERDICT_RULES, *DERIVED_RULES):
+    # The computed-evidence rules decide over pairs of statements (their cases are
+    # tests/test_derived.py), the article rules over an article's claims (tests/test_article_sources.py).
+    assert {c[0] for c in CASES} | {r.name for r in (*DERIVED_RULES, *ARTICLE_RULES)} == set(RULE_BY_NAME)
+    assert len(RULE_BY_NAME) == len(VERDICT_RULES) + len(DERIVED_RULES) + len(ARTICLE_RULES)  # names are unique
+    for rule in (*VERDICT_RULES, *DERIVED_RULES, *ARTICLE_RULES):
         assert re.fullmatch(r"[a-z]+(_[a-z]+)+", rule.name), rule.name
         assert rule.verdict in VERDICTS and rule.summary.endswith(".")
     assert {r.verdict for r in VERDICT_RULES} == set(VERDICTS)
