@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from claims.judge import judge
+from claims.judge import judge, topic_overlap
 from claims.model import Claim, Evidence, Verdict
 from claims.rules import FIGURE_IN_ARTICLE_SOURCE, OUTSIDE_ARTICLE_SOURCES, OUTSIDE_CONFIDENCE
 from claims.thresholds import Thresholds
@@ -80,7 +80,14 @@ def judge_in_article_source(claim: Claim, found: Sequence[Evidence], t: Threshol
     anaphoric clause ("and 18.5% below its year-earlier level") embeds far from the sentence
     that states its figure, and the document is already known to be the article's."""
     loose = replace(t, supported_similarity=t.min_similarity)
-    v = judge_with(claim, list(found), loose)
+    # A figure repeated in the document is often a coincidence ("3%" of wages beside "3%" of
+    # prices): at this similarity the statement must also be on the claim's topic, as a
+    # contradiction must.
+    on_topic = [e for e in found if e.finding is not None
+                and topic_overlap(claim, e.finding) >= t.contradiction_topic_overlap]
+    if not on_topic:
+        return None
+    v = judge_with(claim, on_topic, loose)
     if v.verdict != "supported" or v.rule != "compatible_figure" or v.evidence is None:
         return None
     ev = v.evidence

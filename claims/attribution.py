@@ -17,7 +17,7 @@ _ATTRIB_PATTERNS = [
     # one long capitalised word ("the AAFPRS.AAFPRS...", an all-caps headline) tried every split
     # into up to 8 pieces: 2 s at 34 letters, minutes beyond (found by benchmarks/fuzz.py).
     re.compile(r"\b(?:a|an|the|this|that\s+same|the\s+same)\s+(?P<who>(?:[A-Z][\w.&'-]*+\s?){1,8})\s+(?:survey|report|study|poll|analysis|data|census|release)\b"),
-    re.compile(r"\b(?:survey|report|study|poll|analysis|data|figures)\s+(?:by|from)\s+(?:the\s+)?(?P<who>(?:[A-Z][\w.&'-]*\s?(?:of\s+|and\s+|for\s+)?){1,10})"),
+    re.compile(r"\b(?:survey|report|study|poll|analysis|data|figures)\s+(?:by|from)\s+(?:the\s+)?(?P<who>(?:[A-Z][\w.&'-]*\s?(?:of\s+(?:the\s+)?|and\s+|for\s+)?){1,10})"),
     re.compile(rf"(?P<who>(?:[A-Z][\w.&'-]*+\s){{0,6}}[A-Z][\w.&'-]*+)\s+{REPORTING_VERB}\b"),
 ]
 # What the last attribution pattern needs after the name; checked first (same result, linear).
@@ -43,12 +43,20 @@ def attribution(sent: Sentence) -> str | None:
             continue  # no "X said": skip a search that tries every capital letter as a start
         m = pat.search(sent.text)
         if m:
-            who = m.group("who").strip()
+            who = re.sub(r"(?<=[a-z]{3})\.$", "", re.sub(r"\s+(?:of|and|for)(?:\s+the)?$", "", m.group("who").strip()))
             # An attribution names someone: a capitalised name or acronym, not "their populations".
-            if who and re.match(r"[A-Z]", who) and not is_place_word(who.lower()) and not _PRONOUN.fullmatch(who):
+            if who and re.match(r"[A-Z]", who) and not is_place_word(who.lower()) and not _PRONOUN.fullmatch(who) \
+                    and not _capital_of_sentence(sent.text, m.start("who"), who, sent.orgs):
                 return who
     orgs = [o for o in sent.orgs if not is_place_word(o.lower())]
     return orgs[0] if orgs and _ORG_CUE.search(sent.text) else None
+
+
+def _capital_of_sentence(text: str, at: int, who: str, orgs: tuple[str, ...]) -> bool:
+    """A single word capitalised only because it opens the sentence or a list item
+    ("Provisional data show…"): no name, unless it is an acronym or a recognised organisation."""
+    return (" " not in who and not who.isupper() and who not in orgs
+            and not text[:at].strip(" \t-\u2013\u2014\u2022*\"\u201c'"))
 
 
 def may_read_organisations(text: str) -> bool:

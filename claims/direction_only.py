@@ -33,7 +33,8 @@ _MOVE = re.compile(rf"\b(?P<up>{_words('up')})\b|\b(?P<down>{_words('down')})\b"
 # A source sentence that says a series did not move.
 _NO_CHANGE = re.compile(r"\b(?:no\s+(?:statistically\s+)?significant\s+(?:change|difference|increase|decrease|trend)"
                         r"|(?:did|has|have)\s+not\s+(?:change|changed)(?:\s+significantly)?|remained\s+(?:stable|flat|unchanged)"
-                        r"|(?:was|were|is|are)\s+(?:stable|flat|unchanged)|held\s+steady|little\s+changed)\b", re.I)
+                        r"|(?:was|were|is|are)\s+(?:stable|flat|unchanged)|held\s+steady|little\s+changed|changed\s+little"
+                        r"|(?:stayed|remained)\s+(?:about\s+|roughly\s+|largely\s+|much\s+)?the\s+same)\b", re.I)
 # A time the movement is placed in: a claim about a series, not a passing remark.
 _SINCE = re.compile(r"\b(?:since|(?:over|in|during)\s+(?:the\s+)?(?:past|last|recent|previous)|this\s+year|last\s+year"
                     # a month or quarter named as the time of the move: "fell in January", "from December"
@@ -45,7 +46,15 @@ _SINCE = re.compile(r"\b(?:since|(?:over|in|during)\s+(?:the\s+)?(?:past|last|re
 _FLAT = re.compile(r"\b(?:(?:remained|remains|stayed|stays|held|holds|was|were|is|are|has\s+been|have\s+been)\s+"
                    r"(?:broadly\s+|largely\s+|relatively\s+|virtually\s+|essentially\s+|roughly\s+)?"
                    r"(?:flat|stable|steady|unchanged)|little\s+changed|changed\s+little|plateau(?:ed|s)?"
-                   r"|level(?:l)?ed\s+off|broadly\s+flat)\b", re.I)
+                   r"|level(?:l)?ed\s+off|broadly\s+flat"
+                   # "stayed about the same", "saw no change", "hasn't dropped much": no move either
+                   r"|(?:stayed|remained|stays|remains)\s+(?:about\s+|roughly\s+|largely\s+|much\s+)?the\s+same"
+                   r"|(?:saw|showed|recorded|had|with)\s+no\s+(?:significant\s+|real\s+|notable\s+|major\s+)?change"
+                   r"|(?:has|have|had|did)(?:n['’]t|\s+not)\s+(?:changed|dropped|fallen|risen|grown|declined|increased|decreased)\s+much)\b",
+                   re.I)
+# A move that has not happened: "expected to rise", "will fall", "could increase".
+_FORECAST = re.compile(r"\b(?:(?<!continued\s)(?<!continues\s)(?<!began\s)(?<!started\s)(?<!begun\s)to"
+                       r"|will|would|could|may|might|should|shall|won['’]t)\s+(?:\w+ly\s+)?(?:continue\s+to\s+)?$", re.I)
 _NEGATED = re.compile(r"\b(?:no|not|never|without|nor)\b|n['’]t\b", re.I)
 
 
@@ -53,11 +62,15 @@ def direction_claim(sentence: str, tokens: Sequence[Token] = ()) -> tuple[str, i
     """(direction, start, end) of the change word of a figureless sentence that claims a series
     moved in a stated time ("a steady increase since 2005"), or whose main verb says its
     subject moved ("the number of hospital beds decreased"), or None."""
-    m = _MOVE.search(sentence) or _FLAT.search(sentence)
+    moved, flat = _MOVE.search(sentence), _FLAT.search(sentence)
+    # The first of the two: "hasn't dropped much" is a claim of no move, not a denied drop.
+    m = flat if flat and (moved is None or flat.start() <= moved.start()) else moved
     if m is None:
         return _copula_direction(sentence, tokens)
-    if _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
+    if m.re is not _FLAT and _NEGATED.search(sentence[max(0, m.start() - 25):m.start()]):
         return None
+    if _FORECAST.search(sentence[max(0, m.start() - 30):m.start()]):
+        return None  # "prices are expected to rise in March": a forecast, not a move
     timed = own_years(sentence) or is_relative(sentence) or _SINCE.search(sentence)
     # A time alone does not make a subheading ("Year-Over-Year Growth") a claim about a series.
     if not ((timed and len(sentence.split()) >= 5) or _subject_moved(tokens, m.start())):

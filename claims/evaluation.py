@@ -69,6 +69,10 @@ class EvalReport:
     # Of the extra flags, those on text that holds no gold quote at all (the rest sit inside a
     # labelled quote whose verdict another claim carries: the same text flagged twice).
     extra_flags_outside_gold: int = 0
+    # Of the extra flags inside a labelled quote, those in a quote labelled `supported`: noise an
+    # editor checks for nothing. The others sit in a quote labelled a problem (often its second
+    # figure, "to 1.28m" of "fell 16,000 to 1.28m"), which the editor has to open anyway.
+    extra_flags_in_supported_quotes: int = 0
     misses: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     # Per gold class (GoldClaim.classes): its own counts of the same figures.
@@ -97,6 +101,7 @@ class EvalReport:
             "errors_total": self.errors_total, "false_alarms_on_supported": self.false_alarms,
             "supported_total": self.supported_total, "extra_flags": self.extra_flags,
             "extra_flags_outside_gold": self.extra_flags_outside_gold,
+            "extra_flags_in_supported_quotes": self.extra_flags_in_supported_quotes,
         }
 
 
@@ -149,6 +154,7 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
         by_article.setdefault(c.article, []).append(c)
     matched: set[str] = set()
     quote_spans: dict[str, list[tuple[int, int]]] = {}
+    supported_spans: dict[str, list[tuple[int, int]]] = {}
     for g in gold:
         rep.gold += 1
         text = texts.get(g.article)
@@ -157,6 +163,8 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
             continue
         s = text.index(g.quote)
         quote_spans.setdefault(g.article, []).append((s, s + len(g.quote)))
+        if g.verdict == "supported":
+            supported_spans.setdefault(g.article, []).append((s, s + len(g.quote)))
         best, found = best_match((s, s + len(g.quote)), by_article.get(g.article, []))
         if found and best is not None:
             matched.add(best.claim_id)
@@ -188,6 +196,8 @@ def score(gold: list[GoldClaim], texts: dict[str, str], claims: list[SystemClaim
         if c.claim_id not in matched and c.verdict in PROBLEM_VERDICTS and c.article in {g.article for g in gold}:
             rep.extra_flags += 1
             rep.extra_flags_outside_gold += not any(_overlap(q, (c.start, c.end)) for q in quote_spans.get(c.article, []))
+            rep.extra_flags_in_supported_quotes += any(_overlap(q, (c.start, c.end))
+                                                       for q in supported_spans.get(c.article, []))
             rep.extra.append(f"{c.article}: {c.verdict}: {c.text!r}")
     return rep
 

@@ -105,6 +105,13 @@ def measure_of(sentence: str, q: Quantity) -> tuple[str, str | None]:
     compared = _comparative_after(after)
     if compared:
         return ("change_points", compared[1]) if q.unit == "points" else compared
+    signed = _explicit_sign(sentence, q)
+    if signed:
+        return ("change_points" if q.unit == "points" else "change"), signed
+    if q.unit == "points" and re.search(r"percentage[\s-]+points?\b", sentence[q.start:q.end + 20], re.I):
+        # A level is never in percentage points: they are the difference of two percentages.
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
+        return "change_points", _dir_of(m) if m else None
     if q.unit == "points":
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
         return ("change_points", _dir_of(m)) if m else ("level", None)
@@ -125,6 +132,18 @@ def measure_of(sentence: str, q: Quantity) -> tuple[str, str | None]:
     if m and re.search(r"\bby\s+(?:\w+\s+){0,3}$", before):
         return "change", _dir_of(m)  # "grew by 3.5 million people"
     return "count", _dir_of(_TO_LEVEL_BEFORE.search(before))
+
+
+def _explicit_sign(sentence: str, q: Quantity) -> str | None:
+    """"Spain (+16.3%)", "+0.4 percentage points": a percent written with its sign is a change."""
+    if q.unit not in ("percent", "points"):
+        return None
+    sign = q.text[:1] if q.text[:1] in "+\u2212" else sentence[q.start - 1:q.start] if q.start else ""
+    if sign == "+":
+        return "up"
+    if sign == "\u2212":  # the minus sign proper; a hyphen is too often a range or a dash
+        return "down"
+    return None
 
 
 def _percent_measure(sentence: str, q: Quantity, before: str, after: str) -> tuple[str, str | None]:

@@ -255,6 +255,18 @@ def _explain_other_thing(c: Claim, ev: Evidence | None, comps: Comparisons) -> s
             f"does not) \u2014 {_source(ev)}.")
 
 
+def _changed_measure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
+    """The same figure as another kind of number, on the claim's topic (the statement shares at
+    least one of the claim's content words): "a 58%
+    increase in bookings" for "58% of surgeons reported an increase in bookings". A figure that
+    only shares its digits with a statement about something else ("10% of streams" beside "a
+    10.1% decline in physical revenue") is a coincidence, not a changed measure. A different
+    thing counted is itself the change ("3.1 million people" for 3.1 million parcels): the unit
+    field says so, and the words need not match."""
+    return _changed(_measure_conflict)(c, ev, comps, t) and (
+        _agrees(comps, "unit") is False or cmp.topic_overlap(c, _finding(ev)) > 0)
+
+
 def _conflicting_opposite_direction(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
     return _agrees(comps, "direction") is False and _conflicting_same_topic(c, ev, comps, t)
 
@@ -290,8 +302,8 @@ CANDIDATE_RULES: tuple[VerdictRule, ...] = (
                 "The source gives the same figure for the same measure, but it moved the other way.",
                 _opposite_direction, _explain_direction, _CONTRADICTED_CONFIDENCE),
     VerdictRule("same_figure_other_measure", "misrepresented",
-                "The source gives the same figure, but as another kind of number or in another unit.",
-                _changed(_measure_conflict), _explain_changed, _MISREPRESENTED_CONFIDENCE),
+                "The source gives the same figure, but as another kind of number or in another unit, for what the claim counts.",
+                _changed_measure, _explain_changed, _MISREPRESENTED_CONFIDENCE),
     VerdictRule("same_figure_other_population", "misrepresented",
                 "The source gives the same figure, but about another place or group.",
                 _changed(_field_conflict("population")), _explain_changed, _MISREPRESENTED_CONFIDENCE),

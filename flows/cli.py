@@ -209,7 +209,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"flag accuracy:          {rep.flag_accuracy:.3f}  ({rep.flag_right}/{rep.gold})")
     print(f"errors caught:          {rep.errors_caught}/{rep.errors_total}")
     print(f"false alarms (supported flagged as problems): {rep.false_alarms}/{rep.supported_total}")
-    print(f"extra flags:            {rep.extra_flags}  ({rep.extra_flags_outside_gold} outside any gold quote)")
+    print(f"extra flags:            {rep.extra_flags}  ({rep.extra_flags_outside_gold} outside any gold quote, "
+          f"{rep.extra_flags_in_supported_quotes} inside quotes labelled supported)")
     for line in class_table(rep):  # per error class (gold lines' "classes"), when the gold file names any
         print(line)
     for line in rule_table(rep):  # per deciding rule: how often its verdicts are right on this set

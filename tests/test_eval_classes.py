@@ -89,3 +89,20 @@ def test_each_deciding_rule_gets_its_decided_and_right_counts():
     assert rep.by_rule == {"compatible_figure": [1, 1], "number_vs_share_change": [1, 0]}
     lines = rule_table(rep)
     assert lines[1].split() == ["compatible_figure", "2", "1"] and lines[2].split() == ["number_vs_share_change", "1", "1"]
+
+
+def test_extra_flags_are_split_by_where_they_fall() -> None:
+    """A second flag inside a quote labelled supported is noise; inside a problem quote it is
+    work the editor does anyway; outside every quote it is noise on unlabelled text."""
+    claims = [
+        _claim("c1", "Nearly half of teens (46%) say they are online almost constantly", "supported"),
+        _claim("c1b", "Nearly half of teens", "unverifiable"),  # inside a supported quote
+        _claim("c2", "up from 24% in 2015", "contradicted"),
+        _claim("c2b", "24%", "unverifiable"),  # inside a problem quote
+        _claim("c3", "Youth vaping rose 38% last year", "misrepresented"),
+        _claim("c4", "Usage saw a slight uptick", "contradicted"),
+    ]
+    text = TEXT + " Extra 5% text."
+    claims.append(SystemClaim("a.txt", "c5", "Extra 5% text.", text.index("Extra"), len(text), "unverifiable"))
+    rep = score(GOLD, {"a.txt": text}, claims)
+    assert (rep.extra_flags, rep.extra_flags_outside_gold, rep.extra_flags_in_supported_quotes) == (3, 1, 1)
