@@ -43,7 +43,7 @@ from claims.populations import (
     singular,
 )
 from claims.quantities import find_quantities
-from claims.records import record_span, streak_span
+from claims.records import record_clause, record_span
 from claims.sentences import Sentence, inside, load_nlp, quoted_spans, segment, segment_many
 from claims.series import link_series
 
@@ -153,6 +153,11 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             if prev.measure == "change" or moved:
                 measure = "change"
                 direction = prev.direction if prev.measure == "change" else word_direction(moved.group(1))
+        # "down 6.8% from December and 18.5% from a year earlier": the second figure shares the
+        # first's change word; only its base differs.
+        if (k > 0 and claims and claims[-1].measure in ("change", "change_points") and measure in ("level", "count")
+                and _ELLIPTICAL_CHANGE.match(sent.text[a:q.start]) and _BASE_AFTER.match(sent.text[q.end:b])):
+            measure, direction = claims[-1].measure, claims[-1].direction
         # "A, down from B": the figure A moved in that direction since B.
         nxt = _BASELINE_CLAUSE.match(sent.text[spans[k + 1][0]:spans[k + 1][1]]) if k + 1 < len(spans) else None
         if direction is None and nxt and nxt.group("dir"):
@@ -180,15 +185,23 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             checkable=checkable, reason=reason, in_quote=in_quote,
             measured=measured_words(sent.tokens, q.start, q.end),
         ))
-    streaks = _streak_claims(sent, claims, attribution, inherited_period, context)
-    return sorted(link_series(claims) + streaks, key=lambda c: c.start) if streaks else link_series(claims)
+    beside = _record_beside_figures(sent, claims, attribution, inherited_period, context)
+    return sorted(link_series(claims) + beside, key=lambda c: c.start) if beside else link_series(claims)
 
 
-def _streak_claims(sent: Sentence, claims: Sequence[Claim], attribution: str | None, inherited_period: str | None,
-                   context: DocContext) -> list[Claim]:
-    """A streak beside a figure ("grew 9.7%, the fourth consecutive year of growth") is a claim
-    of its own: the figure can be right and the run wrong. Only outside the figures' clauses."""
-    span = streak_span(sent.text) if not sent.in_quote else None
+# The words between a coordinated figure and its clause's start ("and", "and by") and a
+# comparison base right after it ("from", "on", "compared with", "than", "since", "over").
+_ELLIPTICAL_CHANGE = re.compile(r"^[\s,;]*(?:and|but|while)\s+(?:by\s+)?(?:some\s+|about\s+|around\s+|nearly\s+|almost\s+)?$", re.I)
+_BASE_AFTER = re.compile(r"^\s*(?:from|on|compared\s+(?:with|to)|than|since|over|year[\s-]on[\s-]year)\b", re.I)
+
+
+def _record_beside_figures(sent: Sentence, claims: Sequence[Claim], attribution: str | None,
+                           inherited_period: str | None, context: DocContext) -> list[Claim]:
+    """A record or a run beside a figure ("held at 3.9%, its lowest level in 40 years"; "grew
+    9.7%, the fourth consecutive year of growth") is a claim of its own: the figure can be right
+    and the record unstated. Only outside the figures' clauses; inside one, the judge asks the
+    figure's statement to state the record too (`record_beside_figure_not_stated`)."""
+    span = record_clause(sent.text) if not sent.in_quote else None
     if span is None or any(c.start < sent.start + span[1] and sent.start + span[0] < c.end for c in claims):
         return []
     clause = sent.text[span[0]:span[1]]

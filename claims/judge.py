@@ -28,6 +28,7 @@ from claims.comparisons import (
     values_match,
     values_same_figure,
 )
+from claims import records
 from claims.model import Claim, Evidence, FieldComparison, Verdict
 from claims.rules import (
     CANDIDATE_RULES,
@@ -36,6 +37,7 @@ from claims.rules import (
     DIRECTION_RULES,
     NO_MATCHING_STATEMENT,
     NOT_A_STATISTIC,
+    RECORD_BESIDE_FIGURE,
     RECORD_RULES,
     VERDICT_PREFERENCE,
     Comparisons,
@@ -104,12 +106,21 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     for verdict in VERDICT_PREFERENCE:
         if decided[verdict]:
             rule, ev, comps = max(decided[verdict], key=lambda x: x[1].similarity)
+            if verdict == "supported" and _record_unstated(claim, candidates, t):
+                return _decide(RECORD_BESIDE_FIGURE, claim, ev, comps, t)
             return _decide(rule, claim, ev, comps, t)
     if other_things:
         ev, comps = max(other_things, key=lambda x: x[0].similarity)
         return _decide(CONFLICTING_OTHER_THING, claim, ev, comps, t)
     best = max(candidates, key=lambda e: e.similarity, default=None)
     return _decide(NO_MATCHING_STATEMENT, claim, best, (), t)
+
+
+def _record_unstated(claim: Claim, candidates: list[Evidence], t: Thresholds) -> bool:
+    """The claim's own clause gives its figure a record or a run that no candidate states."""
+    if records.record_span(claim.text) is None:
+        return False
+    return not any(records.states_record(claim, ev, t) for ev in candidates)
 
 
 def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:

@@ -55,7 +55,7 @@ _BASELINE_CLAUSE = re.compile(
 _COMPARATIVE_AFTER = re.compile(
     r"^\s*(?:,\s*or\s+[^,;]{1,40},\s*|\s*\([^()]{1,40}\)\s*)?(?:degrees?\s+(?:celsius|fahrenheit)\s+|[°º]?\s?[CF]\s+)?"
     rf"(?P<dir>{_words_re('comparative')})"
-    rf"\s+(?:than|on|from|the|its|their|a|last|pre-|{YEAR}\b)", re.I)
+    rf"\s+(?:than|on|from|the|its|their|a|last|pre-|{YEAR}\b|(?:where|what)\s+(?:it|they|prices|the\s+\w+)\s+(?:was|were|stood))", re.I)
 _COMPARATIVE_UP = frozenset(change_words("comparative", "up"))
 _MONEY_MOVED_BEFORE = re.compile(rf"\b(?P<dir>{_words_re('money')})\s+(?:off\s+)?{_FILLER}$", re.I)
 # "cut the region's coffee harvest by 12.4%", "raised its forecast by 0.1 points"

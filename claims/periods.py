@@ -29,6 +29,8 @@ _COMPARISON_YEAR = re.compile(
     rf"|\b(?:of|to|above|below|than|at|with|from)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){{0,2}}\(?{YEAR_NUMBER}\)?[’']?s?"
     rf"\s+(?:[\w-]+\s+){{0,2}}(?:levels?|figures?|peak|average|baseline)\b"
     rf"|\b(?:average|baseline|level|levels|mean)\s+(?:for|of|in)\s+(?:the\s+)?{YEAR_NUMBER}{YEAR_SPAN_END}\b"
+    # "12% above what they were in 2019", "below where it stood in 2008"
+    rf"|\b(?:where|what)\s+(?:it|they|\w+)\s+(?:was|were|stood)\s+(?:in\s+)?{_BEFORE_YEAR}{YEAR}\b"
     # a target or deadline: "by 2030", "the 2025 targets", "goals for 2030"
     rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
     rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b"

@@ -70,9 +70,10 @@ def record_span(sentence: str) -> tuple[int, int] | None:
     return _clause_around(sentence, m)
 
 
-def streak_span(sentence: str) -> tuple[int, int] | None:
-    """The clause of `sentence` that claims a streak ("…, the fourth consecutive year of growth"), or None."""
-    m = STREAK.search(sentence)
+def record_clause(sentence: str) -> tuple[int, int] | None:
+    """The clause of `sentence` that claims a record or a run ("…, its lowest level in 40 years",
+    "…, the fourth consecutive year of growth"), or None."""
+    m = _record(sentence)
     return _clause_around(sentence, m) if m else None
 
 

@@ -448,6 +448,22 @@ def _explain_record(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
     return "No source statement states this record or extreme: the sources give figures, not their rank."
 
 
+def _explain_record_beside_figure(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    span = records.record_span(c.text)
+    said_record = c.text[span[0]:span[1]].strip() if span else "a record"
+    return (f"The figure {comps[0].claim if comps else ''} is in the source, but not the record or run the claim "
+            f"gives it (\u201c{_short(said_record, 70)}\u201d) \u2014 {_source(ev)}.")
+
+
+# A figure the source states, given a record or a run the source does not state ("the rate
+# held at 3.8%, its lowest in nearly 45 years"; "fell for the tenth consecutive month to
+# 794,000"): the figure is right and the claim is not confirmed (decided in claims/judge.py).
+RECORD_BESIDE_FIGURE = VerdictRule(
+    "record_beside_figure_not_stated", "unverifiable",
+    "The source states the figure, but not the record or run the claim gives it ('its lowest in 45 years', "
+    "'the tenth consecutive month').",
+    lambda c, ev, comps, t: False, _explain_record_beside_figure, lambda ev, t: 0.6)
+
 RECORD_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("record_stated", "supported",
                 "A record or an extreme without a figure; a statement of the same topic states a record itself.",
@@ -460,7 +476,7 @@ RECORD_RULES: tuple[VerdictRule, ...] = (
 
 # Every rule in the order judge() tries them.
 VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
-                                          *RECORD_RULES, NO_MATCHING_STATEMENT)
+                                          *RECORD_RULES, RECORD_BESIDE_FIGURE, NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
 RULE_BY_NAME.update({r.name: r for r in ARTICLE_RULES})  # decided over an article's claims, after each claim's

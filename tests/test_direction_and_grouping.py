@@ -263,3 +263,11 @@ def test_more_ways_of_claiming_a_direction(sentence, direction, nlp):
 ])
 def test_not_claims_of_direction(sentence, nlp):
     assert [c for c in extract_claims(sentence, nlp) if c.direction] == []
+
+
+def test_a_coordinated_figure_shares_the_change_word_before_it(nlp):
+    claims = extract_claims("The cocoa index was down 4.2 percent from March and 11.9 percent from its level a year earlier.", nlp)
+    assert [(c.quantity.value, c.measure, c.direction) for c in claims] == [(4.2, "change", "down"), (11.9, "change", "down")]
+    # A share after "and" is its own figure, not a change.
+    claims = extract_claims("Tea exports rose 4% in May and 12% of them went to Asia.", nlp)
+    assert [c.measure for c in claims] == ["change", "share"]

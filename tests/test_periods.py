@@ -32,3 +32,8 @@ def test_a_report_named_with_a_year_does_not_give_the_figure_its_period(nlp):
 def test_the_year_a_change_is_measured_from_is_not_its_period(nlp):
     c = extract_claims("December 2022 container traffic rose 21.3% compared to December 2021.", nlp)[0]
     assert c.period == "2022"
+
+
+def test_a_level_compared_with_where_it_was_is_a_change_from_that_year(nlp):
+    (c,) = extract_claims("Rents were 12% above where they were in 2019.", nlp)
+    assert (c.measure, c.direction, c.period) == ("change", "up", None)

@@ -68,6 +68,8 @@ CASES = [
      "states the record too"),
     ("record_not_stated", "UK inflation hit a 30-year high.",
      "The Consumer Prices Index rose by 7.0% in the 12 months to March 2022.", "No source statement states this record"),
+    ("record_beside_figure_not_stated", "The jobless rate is at its lowest level in 40 years at 3.9%.",
+     "The unemployment rate was 3.9% in May.", "not the record or run"),
     ("not_a_statistic", "\"I think about 40% of my friends agree,\" she said.", "40% of teens agree.",
      "Not a checkable statistic"),
     ("no_matching_statement", EARNINGS, "The energy index rose 41.6% in 2023.", "No source statement states this figure"),

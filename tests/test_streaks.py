@@ -9,6 +9,7 @@ from claims.extract import extract_claims
 from claims.judge import judge
 from claims.model import Evidence
 from claims.records import streak
+from tests.judging_fixtures import evidence_from
 
 
 @pytest.mark.parametrize(("text", "run"), [
@@ -39,3 +40,16 @@ def test_a_streak_is_supported_only_by_the_same_run(nlp):
     other = _statement("Admissions to cinemas have now risen for four years in a row.", nlp)
     assert judge(c, [same]).rule == "record_stated"
     assert judge(c, [other]).verdict == "unverifiable"
+
+
+def test_a_figure_given_a_run_the_source_does_not_state_is_unverifiable(nlp):
+    (c,) = extract_claims("Job openings fell for the sixth consecutive month to 812,000.", nlp)
+    plain = evidence_from("There were an estimated 812,000 job openings in the quarter.", nlp)
+    same_run = evidence_from("Job openings fell for the sixth consecutive month, to 812,000.", nlp)
+    assert judge(c, [plain]).rule == "record_beside_figure_not_stated"
+    assert judge(c, [plain, same_run]).verdict == "supported"
+
+
+def test_a_record_after_a_figures_clause_is_a_claim_of_its_own(nlp):
+    claims = extract_claims("The jobless rate held at 3.9% in May, its lowest level in 40 years.", nlp)
+    assert [(c.measure, c.quantity is None) for c in claims] == [("level", False), ("rank", True)]
