@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from claims import records
 from claims.comparisons import (
     bounded,
     compare_attribution,
@@ -28,7 +29,6 @@ from claims.comparisons import (
     values_match,
     values_same_figure,
 )
-from claims import records
 from claims.model import Claim, Evidence, FieldComparison, Verdict
 from claims.rules import (
     CANDIDATE_RULES,
