@@ -165,8 +165,8 @@ def series_direction(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool |
     from claims.comparisons import _stems, compare_period  # comparisons imports the extractor
 
     f = ev.finding if ev else None
-    if ev is None or f is None or ev.similarity < t.supported_similarity:
-        return None
+    if ev is None or f is None or ev.similarity < t.supported_similarity or f.measure == "comparison":
+        return None  # a comparison between groups says nothing of which way a series moved
     fdir = finding_direction(f)
     if fdir is None or compare_period(claim, f) is False:
         return None

@@ -26,6 +26,7 @@ from claims.attribution import ANAPHORA as _ANAPHORA
 from claims.attribution import GENERIC_SOURCE as _GENERIC_SOURCE
 from claims.attribution import attribution as _attribution
 from claims.attribution import attribution_aliases
+from claims.comparatives import comparison
 from claims.direction_only import direction_claim, moved_subject
 from claims.lexicon import alternation, load_list, load_words
 from claims.measured import change_word, measured_words
@@ -124,7 +125,8 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
         official = sent.in_quote and _official_quote(sent, sentences, i)
         records = _record_claims(sent, attribution, inherited_period, context, official)
         taken = [(r.start - sent.start, r.end - sent.start) for r in records]
-        return records + _direction_claims(sent, attribution, inherited_period, context, taken, official)
+        found = records + _direction_claims(sent, attribution, inherited_period, context, taken, official)
+        return found or _comparison_claims(sent, attribution, inherited_period, context, official)
     quantities, exact, masked = _bracketed_exact(sent.text, quantities)
     spans = _clause_spans(masked, quantities, extend=not sent.in_quote)
     # What the editor sees (and the claim's span): "from A to B" shown whole with B, the main
@@ -199,10 +201,13 @@ def _record_beside_figures(sent: Sentence, claims: Sequence[Claim], attribution:
                            inherited_period: str | None, context: DocContext) -> list[Claim]:
     """A record or a run beside a figure ("held at 3.9%, its lowest level in 40 years"; "grew
     9.7%, the fourth consecutive year of growth") is a claim of its own: the figure can be right
-    and the record unstated. Only outside the figures' clauses; inside one, the judge asks the
-    figure's statement to state the record too (`record_beside_figure_not_stated`)."""
+    and the record unstated. Only when the record's clause holds no figure; when it does, the
+    judge asks the figure's statement to state the record too (`record_beside_figure_not_stated`)."""
     span = record_clause(sent.text) if not sent.in_quote else None
-    if span is None or any(c.start < sent.start + span[1] and sent.start + span[0] < c.end for c in claims):
+    # Its own claim unless a figure sits inside the record's clause ("fell for the tenth
+    # consecutive month to 794,000": one claim, the record judged with its figure).
+    if span is None or any(c.quantity is not None and span[0] <= c.quantity.start - sent.start < span[1]
+                           for c in claims):
         return []
     clause = sent.text[span[0]:span[1]]
     text = _unfragment(clause)
@@ -253,6 +258,20 @@ def _direction_claims(sent: Sentence, attribution: str | None, inherited_period:
     claim = _figureless_claim(sent, at, text, "change", direction, attribution, inherited_period, context)
     subject = moved_subject(sent.text, sent.tokens, moved_at)
     return [replace(claim, subject=subject) if subject else claim]
+
+
+def _comparison_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
+                       context: DocContext, official: bool = False) -> list[Claim]:
+    """A figureless sentence that compares groups ("men are more likely than women to use it")
+    is one claim of measure `comparison`, its direction the way round (claims/comparatives.py)."""
+    if (sent.in_quote and not official) or _personal_reason(sent.text):
+        return []
+    found = comparison(sent.text)
+    if found is None:
+        return []
+    text = sent.text.strip()
+    at = sent.text.index(text) if text else 0
+    return [_figureless_claim(sent, at, text, "comparison", found[0], attribution, inherited_period, context)]
 
 
 def _figureless_claim(sent: Sentence, at: int, text: str, measure: str, direction: str | None,

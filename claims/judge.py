@@ -32,6 +32,7 @@ from claims.comparisons import (
 from claims.model import Claim, Evidence, FieldComparison, Verdict
 from claims.rules import (
     CANDIDATE_RULES,
+    COMPARISON_RULES,
     CONFLICTING_OTHER_THING,
     DIRECTION_NOT_STATED,
     DIRECTION_RULES,
@@ -82,6 +83,8 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     none decides and the closest conflicting figure counts something else, the claim is
     unverifiable by `conflicting_figure_other_thing`, which says what.
     """
+    if claim.quantity is None and claim.checkable and claim.measure == "comparison":
+        return _judge_comparison(claim, candidates, t)
     if claim.quantity is None and claim.checkable and claim.direction:
         return _judge_direction_only(claim, candidates, t)
     if claim.quantity is None and claim.checkable and claim.measure == "rank":
@@ -117,8 +120,11 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
 
 
 def _record_unstated(claim: Claim, candidates: list[Evidence], t: Thresholds) -> bool:
-    """The claim's own clause gives its figure a record or a run that no candidate states."""
-    if records.record_span(claim.text) is None:
+    """The claim's figure sits in a clause that gives it a record or a run no candidate states
+    (a record in another clause of the sentence is a claim of its own)."""
+    span = records.record_clause(claim.sentence)
+    q = claim.quantity
+    if span is None or q is None or not span[0] <= q.start - claim.sentence_start < span[1]:
         return False
     return not any(records.states_record(claim, ev, t) for ev in candidates)
 
@@ -141,6 +147,16 @@ def _judge_record(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Ve
     """A record without a figure: supported by the most similar statement that states a record
     of the same topic, else unverifiable (claims/records.py)."""
     stated, not_stated = RECORD_RULES
+    fits = [ev for ev in candidates if stated.applies(claim, ev, (), t)]
+    if fits:
+        return _decide(stated, claim, max(fits, key=lambda e: e.similarity), (), t)
+    return _decide(not_stated, claim, None, (), t)
+
+
+def _judge_comparison(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
+    """A comparison between groups without a figure: supported by the most similar statement
+    making the same comparison, else not a checkable statistic (claims/comparatives.py)."""
+    stated, not_stated = COMPARISON_RULES
     fits = [ev for ev in candidates if stated.applies(claim, ev, (), t)]
     if fits:
         return _decide(stated, claim, max(fits, key=lambda e: e.similarity), (), t)

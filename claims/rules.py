@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from claims import comparatives, measure_shift, records
 from claims import comparisons as cmp
-from claims import measure_shift, records
 from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
 from claims.measured import unstated_words
@@ -440,6 +440,27 @@ DIRECTION_NOT_STATED = VerdictRule(
 
 
 
+# A comparison between groups without a figure ("men are more likely than women to use it",
+# claims/comparatives.py): supported by a statement making the same comparison, else not checkable.
+def _explain_comparison(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
+    if ev is not None:
+        return f"The source makes the same comparison \u2014 {_source(ev)}."
+    return ("Not a checkable statistic: a comparison between groups without a figure, and no source "
+            "statement makes it.")
+
+
+COMPARISON_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("comparison_stated", "supported",
+                "A comparison between groups without a figure; a statement makes the same comparison, "
+                "the same way round, about the same groups.",
+                lambda c, ev, comps, t: c.quantity is None and comparatives.states_comparison(c, ev, t),
+                _explain_comparison, _SUPPORTED_CONFIDENCE),
+    VerdictRule("comparison_not_stated", "not_checkable",
+                "A comparison between groups without a figure, and no source statement makes it.",
+                lambda c, ev, comps, t: c.quantity is None, _explain_comparison, lambda ev, t: 0.9),
+)
+
+
 # A record or an extreme without a figure ("the hottest year on record", claims/records.py):
 # supported by a statement of the same topic that states a record itself, else unverifiable.
 def _explain_record(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
@@ -476,7 +497,8 @@ RECORD_RULES: tuple[VerdictRule, ...] = (
 
 # Every rule in the order judge() tries them.
 VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
-                                          *RECORD_RULES, RECORD_BESIDE_FIGURE, NO_MATCHING_STATEMENT)
+                                          *RECORD_RULES, RECORD_BESIDE_FIGURE, *COMPARISON_RULES,
+                                          NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES
 RULE_BY_NAME.update({r.name: r for r in ARTICLE_RULES})  # decided over an article's claims, after each claim's

@@ -49,6 +49,7 @@ class Measure(StrEnum):
     RANK = "rank"
     MULTIPLE = "multiple"
     LEVEL = "level"
+    COMPARISON = "comparison"  # groups compared without a figure (claims/comparatives.py)
     NONE = "none"
 
 
