@@ -42,6 +42,16 @@ def streak(text: str) -> tuple[int, str] | None:
     return count, unit
 
 
+_UP_WORDS = re.compile(r"\b(?:grow\w*|growth|increas\w*|ris(?:e|es|ing)|rose|gain\w*|climb\w*|up)\b", re.I)
+_DOWN_WORDS = re.compile(r"\b(?:declin\w*|decreas\w*|fall\w*|fell|drop\w*|los(?:s|ses|t)|down|contract\w*)\b", re.I)
+
+
+def _way(text: str) -> str | None:
+    """'up' or 'down' when the text moves one way only ("…of growth", "fell for …")."""
+    up, down = bool(_UP_WORDS.search(text)), bool(_DOWN_WORDS.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
 def _record(text: str) -> re.Match[str] | None:
     return RECORD.search(text) or STREAK.search(text)
 # A streak: "the fourth consecutive year of growth", "fell for 10 months in a row", "the third
@@ -93,10 +103,17 @@ def states_record(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool:
     """A statement that states a record or an extreme itself, about the claim's topic: similar
     enough to support, and sharing half of the claim's content words."""
     f = ev.finding if ev else None
-    if ev is None or f is None or ev.similarity < t.supported_similarity or not _record(f.sentence):
+    if ev is None or f is None or not _record(f.sentence):
         return False
     run = streak(claim.text)
-    if run is not None and streak(f.sentence) != run:
-        return False  # a run is stated only by the same run: "the fourth straight year" is not the third
+    if run is not None:
+        # A run is stated only by the same run ("the fourth straight year" is not the third), the
+        # same way ("of growth" is not "of decline"). That is specific enough to need only the
+        # retrieval floor: "That's the fourth straight year of increase" names little else.
+        way_c, way_f = _way(claim.text), _way(f.sentence)
+        return (streak(f.sentence) == run and ev.similarity >= t.min_similarity
+                and not (way_c and way_f and way_c != way_f))
+    if ev.similarity < t.supported_similarity:
+        return False
     mine = _stems(claim.text)
     return not mine or len(mine & _stems(f.sentence)) / len(mine) >= 0.5

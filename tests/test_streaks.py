@@ -53,3 +53,11 @@ def test_a_figure_given_a_run_the_source_does_not_state_is_unverifiable(nlp):
 def test_a_record_after_a_figures_clause_is_a_claim_of_its_own(nlp):
     claims = extract_claims("The jobless rate held at 3.9% in May, its lowest level in 40 years.", nlp)
     assert [(c.measure, c.quantity is None) for c in claims] == [("level", False), ("rank", True)]
+
+
+def test_a_run_needs_little_similarity_but_the_same_way(nlp):
+    (c,) = extract_claims("That's the fifth straight year of increase.", nlp)
+    grew = _statement("Revenue grew by 6.1% in 2023, the fifth consecutive year of growth, the report says.", nlp, 0.4)
+    fell = _statement("Revenue fell by 6.1% in 2023, the fifth consecutive year of decline, the report says.", nlp, 0.4)
+    assert judge(c, [grew]).rule == "record_stated"
+    assert judge(c, [fell]).verdict == "unverifiable"
