@@ -2,7 +2,7 @@
 
 A store holds many documents: this week's releases on air travel, food prices and music
 sales side by side. A claim's retrieval looks at all of them, so an anaphoric or short
-clause ("This figure was up 8% on the prior year") can meet a statement of another
+clause ("That total was 6% higher than a year before") can meet a statement of another
 document that happens to share its words and give another figure. Judged alone, that
 pair reads as a contradiction. Judged with the rest of the article it is plainly not:
 the article's other figures are all found in one document, and it is not that one.
@@ -77,7 +77,7 @@ def judge_in_article_source(claim: Claim, found: Sequence[Evidence], t: Threshol
     """`supported` when a statement of a document the article draws on states a figure the
     claim's wording allows and nothing else disagrees, at a similarity down to the retrieval
     floor (`retrieval.min_similarity`) rather than `judge.supported_similarity`: a short or
-    anaphoric clause ("and 18.5% below its year-earlier level") embeds far from the sentence
+    anaphoric clause ("and 12.4% under its level of a year before") embeds far from the sentence
     that states its figure, and the document is already known to be the article's."""
     loose = replace(t, supported_similarity=t.min_similarity)
     # A figure repeated in the document is often a coincidence ("3%" of wages beside "3%" of

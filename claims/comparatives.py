@@ -1,8 +1,8 @@
-"""Comparisons between groups without a figure: "men are more likely than women to use it",
-"severe obesity was higher among women", "the rate was similar among men and women".
+"""Comparisons between groups without a figure: "older adults are more likely than younger
+ones to vote", "smoking was higher among men", "the rate was similar for boys and girls".
 
 Survey coverage states many of its findings this way, and the release states them the same
-way ("men are more likely than women to report using ChatGPT (29% vs. 19%)"). Such a claim
+way ("older adults are more likely than younger adults to say so (61% vs. 44%)"). Such a claim
 is checkable against a statement that makes the same comparison: the same way round (more
 or less, higher or lower, or no difference), about the same groups and topic. Anything less
 proves nothing, so it is never a flag: a comparison no statement makes is not a checkable
@@ -18,7 +18,7 @@ from claims.thresholds import Thresholds
 
 _UP = r"more|higher|greater|larger|bigger|faster|quicker|stronger"
 _DOWN = r"less|fewer|lower|smaller|slower|weaker"
-# "more likely (to|than)", "higher among women", "a quicker pace than", "similar among men and women".
+# "more likely (to|than)", "higher among men", "a quicker pace than", "similar for boys and girls".
 _COMPARISON = re.compile(
     rf"\b(?P<dir>{_UP}|{_DOWN})\s+likely\b"
     rf"|\b(?P<dir2>{_UP}|{_DOWN})\s+(?:rates?\s+|shares?\s+|prevalence\s+|pace\s+|levels?\s+)?(?:among|for|in|than)\s"
@@ -47,14 +47,14 @@ def _stems(text: str) -> set[str]:
 
 def _lead(sentence: str, at: int) -> set[str]:
     """The words that name the leading group: before the comparative and not after it ("rural"
-    in "rural households are less likely than urban households")."""
+    in "rural homes are less likely than urban homes")."""
     return _stems(sentence[:at]) - _stems(sentence[at:])
 
 
 def states_comparison(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool:
     """A statement that makes the claim's comparison: similar enough to support, the same way
-    round, the same leading group (the words only before the comparative share a stem: "men
-    are more likely than women" is not "women are more likely than men"), and half of the
+    round, the same leading group (the words only before the comparative share a stem: "older
+    adults are more likely" is not "younger adults are more likely"), and half of the
     claim's content words."""
     f = ev.finding if ev else None
     if ev is None or f is None or ev.similarity < t.supported_similarity:

@@ -155,7 +155,7 @@ def _sentence_claims(sent: Sentence, sentences: list[Sentence], i: int, quotes: 
             if prev.measure == "change" or moved:
                 measure = "change"
                 direction = prev.direction if prev.measure == "change" else word_direction(moved.group(1))
-        # "down 6.8% from December and 18.5% from a year earlier": the second figure shares the
+        # "down 3.1% on the month and 9.4% on the year": the second figure shares the
         # first's change word; only its base differs.
         if (k > 0 and claims and claims[-1].measure in ("change", "change_points") and measure in ("level", "count")
                 and _ELLIPTICAL_CHANGE.match(sent.text[a:q.start]) and _BASE_AFTER.match(sent.text[q.end:b])):
@@ -205,7 +205,7 @@ def _record_beside_figures(sent: Sentence, claims: Sequence[Claim], attribution:
     judge asks the figure's statement to state the record too (`record_beside_figure_not_stated`)."""
     span = record_clause(sent.text) if not sent.in_quote else None
     # Its own claim unless a figure sits inside the record's clause ("fell for the tenth
-    # consecutive month to 794,000": one claim, the record judged with its figure).
+    # consecutive month to 512,000": one claim, the record judged with its figure).
     if span is None or any(c.quantity is not None and span[0] <= c.quantity.start - sent.start < span[1]
                            for c in claims):
         return []
@@ -262,7 +262,7 @@ def _direction_claims(sent: Sentence, attribution: str | None, inherited_period:
 
 def _comparison_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,
                        context: DocContext, official: bool = False) -> list[Claim]:
-    """A figureless sentence that compares groups ("men are more likely than women to use it")
+    """A figureless sentence that compares groups ("older adults are more likely than younger ones to vote")
     is one claim of measure `comparison`, its direction the way round (claims/comparatives.py)."""
     if (sent.in_quote and not official) or _personal_reason(sent.text):
         return []

@@ -24,7 +24,7 @@ _WHEN_YEAR = re.compile(rf"\b(?P<y>{YEAR}),?\s+when\b")
 _COMPARISON_YEAR = re.compile(
     rf"\b(?:with|from|than|since|versus|vs\.?|before|after|to|on)\s+(?:in\s+)?(?:the\s+|\w+'s\s+)?{_BEFORE_YEAR}(?:{YEAR}){YEAR_SPAN_END}\b"
     # "22% above 2019 levels", "88% of its 2019 level", "cooler than the mean for 1961-1990";
-    # a base with words around its year: "79.6% of the full 2019 year level", "of pre-pandemic (2019) levels"
+    # a base with words around its year: "81.5% of the whole 2019 year level", "of pre-crisis (2007) levels"
     rf"|\b{YEAR_NUMBER}{YEAR_SPAN_END}[’']?s?\s+(?:levels?|figures?|peak|average|baseline|total(?!\s+[a-z]))\b"
     rf"|\b(?:of|to|above|below|than|at|with|from)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){{0,2}}\(?{YEAR_NUMBER}\)?[’']?s?"
     rf"\s+(?:[\w-]+\s+){{0,2}}(?:levels?|figures?|peak|average|baseline)\b"

@@ -54,8 +54,8 @@ def _way(text: str) -> str | None:
 
 def _record(text: str) -> re.Match[str] | None:
     return RECORD.search(text) or STREAK.search(text)
-# A streak: "the fourth consecutive year of growth", "fell for 10 months in a row", "the third
-# straight quarterly decline". A record of its kind (the longest run so far), checked by its
+# A streak: "the sixth consecutive year of gains", "rose for 8 months in a row", "the fourth
+# straight quarterly fall". A record of its kind (the longest run so far), checked by its
 # count and unit: a source must state the same run.
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
              "thirteenth fourteenth fifteenth").split()
@@ -109,7 +109,7 @@ def states_record(claim: Claim, ev: Evidence | None, t: Thresholds) -> bool:
     if run is not None:
         # A run is stated only by the same run ("the fourth straight year" is not the third), the
         # same way ("of growth" is not "of decline"). That is specific enough to need only the
-        # retrieval floor: "That's the fourth straight year of increase" names little else.
+        # retrieval floor: "It is the sixth straight year of gains" names little else.
         way_c, way_f = _way(claim.text), _way(f.sentence)
         return (streak(f.sentence) == run and ev.similarity >= t.min_similarity
                 and not (way_c and way_f and way_c != way_f))

@@ -257,12 +257,11 @@ def _explain_other_thing(c: Claim, ev: Evidence | None, comps: Comparisons) -> s
 
 def _changed_measure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
     """The same figure as another kind of number, on the claim's topic (the statement shares at
-    least one of the claim's content words): "a 58%
-    increase in bookings" for "58% of surgeons reported an increase in bookings". A figure that
-    only shares its digits with a statement about something else ("10% of streams" beside "a
-    10.1% decline in physical revenue") is a coincidence, not a changed measure. A different
-    thing counted is itself the change ("3.1 million people" for 3.1 million parcels): the unit
-    field says so, and the words need not match."""
+    least one of the claim's content words): "a 58% increase in bookings" for "58% of surgeons
+    reported an increase in bookings". A figure that only shares its digits with a statement
+    about something else ("12% of streams" beside "a 12.1% fall in vinyl sales") is a
+    coincidence, not a changed measure. A different thing counted is itself the change ("2.4
+    million people" for 2.4 million parcels): the unit field says so, and the words need not match."""
     return _changed(_measure_conflict)(c, ev, comps, t) and (
         _agrees(comps, "unit") is False or cmp.topic_overlap(c, _finding(ev)) > 0)
 
@@ -440,7 +439,7 @@ DIRECTION_NOT_STATED = VerdictRule(
 
 
 
-# A comparison between groups without a figure ("men are more likely than women to use it",
+# A comparison between groups without a figure ("older adults are more likely than younger ones to vote",
 # claims/comparatives.py): supported by a statement making the same comparison, else not checkable.
 def _explain_comparison(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
     if ev is not None:
@@ -477,12 +476,12 @@ def _explain_record_beside_figure(c: Claim, ev: Evidence | None, comps: Comparis
 
 
 # A figure the source states, given a record or a run the source does not state ("the rate
-# held at 3.8%, its lowest in nearly 45 years"; "fell for the tenth consecutive month to
-# 794,000"): the figure is right and the claim is not confirmed (decided in claims/judge.py).
+# held at 4.1%, its lowest in 30 years"; "rose for the sixth consecutive month to 512,000"):
+# the figure is right and the claim is not confirmed (decided in claims/judge.py).
 RECORD_BESIDE_FIGURE = VerdictRule(
     "record_beside_figure_not_stated", "unverifiable",
-    "The source states the figure, but not the record or run the claim gives it ('its lowest in 45 years', "
-    "'the tenth consecutive month').",
+    "The source states the figure, but not the record or run the claim gives it ('its lowest in 30 years', "
+    "'the sixth consecutive month').",
     lambda c, ev, comps, t: False, _explain_record_beside_figure, lambda ev, t: 0.6)
 
 RECORD_RULES: tuple[VerdictRule, ...] = (

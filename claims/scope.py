@@ -49,8 +49,8 @@ def qualifiers(population: str | None) -> frozenset[str]:
                      and w not in load_words("population_filler_words") and not w.isdigit())
 
 
-# A figure's group restricted by a relative clause: "32% of adults who have heard of the tool",
-# "Among those who have heard of it, 19% ...". The clause's first verb is what the claim must keep.
+# A figure's group restricted by a relative clause: "41% of drivers who have tried the app",
+# "Among those who have tried it, 27% ...". The clause's first verb is what the claim must keep.
 _AUX = r"(?:(?:have|has|had|are|were|is|was|do|does|did|ever|now|also|currently)\s+)*"
 _WHO = re.compile(rf"\bwho\s+{_AUX}(?:not\s+)?(?P<verb>[a-z][a-z-]+)(?P<rest>[^,;.]{{0,40}})", re.I)
 # Verbs that say someone took part in the survey: every respondent did, so they restrict no one.
@@ -61,7 +61,7 @@ _CONTENT = re.compile(r"[a-z][a-z-]{3,}", re.I)
 
 def base_condition(sentence: str, at: int) -> tuple[str, str] | None:
     """(verb, clause) of a relative clause that restricts the group of the figure at offset `at`
-    of `sentence` ("who have heard of the tool"), or None.
+    of `sentence` ("who have tried the app"), or None.
 
     The clause counts when it follows the figure within its noun phrase (no comma or verb of
     saying between) or opens the sentence's group before it ("Among those who ...")."""
@@ -88,7 +88,7 @@ def _condition(m: re.Match[str]) -> tuple[str, str] | None:
 
 
 def _keeps_condition(claim: Claim, condition: tuple[str, str]) -> bool:
-    """Whether the claim's sentence says the condition: its verb ('heard'), or the clause's other words."""
+    """Whether the claim's sentence says the condition: its verb ('tried'), or the clause's other words."""
     verb, clause = condition
     text = claim.sentence.lower()
     if verb[:4] in text:

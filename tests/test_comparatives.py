@@ -13,7 +13,7 @@ from tests.judging_fixtures import evidence_from
 
 @pytest.mark.parametrize(("sentence", "way"), [
     ("Men are more likely than women to have tried the app.", "up"),
-    ("Severe obesity was higher among women than men.", "up"),
+    ("Smoking was higher among men than women.", "up"),
     ("Older drivers are less likely to use the service.", "down"),
     ("Domestic demand grew at a slower pace than international demand.", "down"),
     ("Use was similar among boys and girls.", "flat"),

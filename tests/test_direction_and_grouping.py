@@ -247,7 +247,7 @@ def test_a_quoted_officials_record_and_direction_are_claims_a_quoted_personal_ac
     ("Teen use of streaming services hasn't dropped much since 2022.", "flat"),
     # a month is a time the move is placed in; a change noun as a main verb's object; a reported clause
     ("The dairy index rose in February, driven by cheese.", "up"),
-    ("Global coffee prices experienced a decline in March.", "down"),
+    ("Global coffee prices saw a decline in March.", "down"),
     ("The agency said that rice exports fell in the fourth quarter.", "down"),
     ("Food prices continued to rise in March.", "up"),
 ])

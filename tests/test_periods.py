@@ -12,7 +12,7 @@ from claims.periods import own_years
 @pytest.mark.parametrize(("text", "years"), [
     # the base of a comparison, with a month or with words around the year
     ("Rail journeys in March 2023 rose 12% compared to March 2022.", ["2023"]),
-    ("Freight volumes stood at 81.5% of the full 2019 year level.", []),
+    ("Freight volumes stood at 81.5% of the whole 2019 year level.", []),
     ("Visitor numbers were at 70% of pre-crisis (2019) levels.", []),
     ("Ferry traffic reached 64% of 2019’s level.", []),
     # a year that ends a name is the publication's, not the figures'

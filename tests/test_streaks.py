@@ -15,7 +15,7 @@ from tests.judging_fixtures import evidence_from
 @pytest.mark.parametrize(("text", "run"), [
     ("the fourth consecutive year of growth", (4, "year")),
     ("fell for 10 months in a row", (10, "month")),
-    ("the third straight quarterly decline", (3, "quarter")),
+    ("the fourth straight quarterly fall", (4, "quarter")),
     ("For the fifth year in a row, the region grew fastest", (5, "year")),
     ("the first year of growth", None),
 ])
