@@ -52,10 +52,15 @@ def attribution(sent: Sentence) -> str | None:
     return orgs[0] if orgs and _ORG_CUE.search(sent.text) else None
 
 
+# Words that say what state figures are in, not whose they are: "Provisional data show…".
+_DATA_STATUS = frozenset({"provisional", "preliminary", "final", "revised", "latest", "new", "official", "early",
+                          "recent", "annual", "monthly", "quarterly", "weekly", "updated", "initial", "flash"})
+
+
 def _capital_of_sentence(text: str, at: int, who: str, orgs: tuple[str, ...]) -> bool:
-    """A single word capitalised only because it opens the sentence or a list item
-    ("Provisional data show…"): no name, unless it is an acronym or a recognised organisation."""
-    return (" " not in who and not who.isupper() and who not in orgs
+    """A single word capitalised only because it opens the sentence or a list item, and that
+    says what state the figures are in ("Provisional data show…"): no name."""
+    return (" " not in who and who.lower() in _DATA_STATUS and who not in orgs
             and not text[:at].strip(" \t-\u2013\u2014\u2022*\"\u201c'"))
 
 

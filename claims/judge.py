@@ -124,7 +124,10 @@ def _record_unstated(claim: Claim, candidates: list[Evidence], t: Thresholds) ->
     (a record in another clause of the sentence is a claim of its own)."""
     span = records.record_clause(claim.sentence)
     q = claim.quantity
-    if span is None or q is None or not span[0] <= q.start - claim.sentence_start < span[1]:
+    # The record must be in the claim's own words, and the figure not a rank itself ("the second
+    # highest on record": the figure is the record, compared as a rank).
+    if (span is None or q is None or q.kind == "rank" or records.record_span(claim.text) is None
+            or not span[0] <= q.start - claim.sentence_start < span[1]):
         return False
     return not any(records.states_record(claim, ev, t) for ev in candidates)
 

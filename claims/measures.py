@@ -118,8 +118,10 @@ def measure_of(sentence: str, q: Quantity) -> tuple[str, str | None]:
     if q.unit == "percent":
         return _percent_measure(sentence, q, before, after)
     if q.unit.startswith("currency"):
+        # "decreased £0.9bn", "grew by $3bn", "a £24.4 billion increase", "$2bn more than":
+        # a change word right before or after the money (not "rose to $5bn": a level reached).
         m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_AFTER.match(after)
-        if m and re.search(r"\bby\s", before[-20:] + " "):
+        if m:
             return "change", _dir_of(m)
         # "a fall of $547 billion", "the typical flat lost about £4,200": money moved.
         m = _CHANGE_NOUN_BEFORE.search(before) or _MONEY_MOVED_BEFORE.search(before)

@@ -84,5 +84,7 @@ def test_a_bracketed_figure_keeps_the_clause_that_runs_on_after_its_bracket(nlp)
 
 
 def test_a_double_hyphen_ends_a_clause_like_a_dash(nlp):
-    c = only("In 2021 drugs killed more than 107,000 people -- a stunning record high in U.S. history.", nlp)
-    assert c.text == "In 2021 drugs killed more than 107,000 people"
+    figure, record = extract_claims("In 2021 drugs killed more than 107,000 people -- a stunning record high in U.S. history.", nlp)
+    assert figure.text == "In 2021 drugs killed more than 107,000 people"
+    # The record after the dash is a claim of its own (claims/records.py), without a figure.
+    assert (record.text, record.measure, record.quantity) == ("a stunning record high in U.S. history.", "rank", None)

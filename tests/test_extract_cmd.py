@@ -141,7 +141,9 @@ def test_extract_lines_output_is_byte_identical_to_the_unpipelined_command(capsy
     Regenerated once since, for three intended changes of reading (session 5, issue #14):
     "added 2.1 million jobs" and "lost 50,000 jobs" are changes (the parse shows the verb of
     change), and "nine out of ten" is read as 85-95%; and once in session 7: an inflation rate
-    that "had fallen to 4.1 percent" is a rise in prices of 4.1% (direction `up`, the rate's sign)."""
+    that "had fallen to 4.1 percent" is a rise in prices of 4.1% (direction `up`, the rate's sign);
+    and once in session 8: a record after a figure's clause ("… on Tuesday — a record.") is a
+    claim of its own, of measure `rank` and no figure."""
     import io
     import sys
 

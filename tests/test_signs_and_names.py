@@ -36,3 +36,14 @@ def test_the_same_digits_about_something_else_are_not_a_changed_measure(nlp):
     seed_like = verdict_against(nlp, "Dealers reported a 41% increase in orders for electric bikes.",
                                 "41% of dealers reported an increase in orders for bikes.")
     assert seed_like.rule == "same_figure_other_measure"
+
+
+def test_money_moved_by_a_change_word_right_beside_it_is_a_change(nlp):
+    (c,) = extract_claims("In May, public sector net borrowing decreased GBP 1.3 billion.", nlp)
+    assert (c.measure, c.direction) == ("change", "down")
+    (c,) = extract_claims("That marks a £31.2 billion increase on the year.", nlp)
+    assert (c.measure, c.direction) == ("change", "up")
+    (c,) = extract_claims("Revenue rose to $5.2 billion.", nlp)
+    assert c.measure == "amount"  # a level reached, not the size of the rise
+    (c,) = [c for c in extract_claims("The median price bounced 3.9% from May 2023.", nlp)]
+    assert (c.measure, c.direction) == ("change", "up")

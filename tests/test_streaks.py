@@ -61,3 +61,13 @@ def test_a_run_needs_little_similarity_but_the_same_way(nlp):
     fell = _statement("Revenue fell by 6.1% in 2023, the fifth consecutive year of decline, the report says.", nlp, 0.4)
     assert judge(c, [grew]).rule == "record_stated"
     assert judge(c, [fell]).verdict == "unverifiable"
+
+
+def test_a_record_of_another_figure_or_a_rank_is_not_this_figures_record(nlp):
+    claims = extract_claims("Sales of used cars fell 3.2% last month while prices rose 2.1% to a record high.", nlp)
+    first = claims[0]
+    assert "record" not in first.text
+    assert judge(first, [evidence_from("Used car sales fell 3.2% in May.", nlp)]).rule == "compatible_figure"
+    (rank,) = [c for c in extract_claims("The deficit widened to the second highest level on record.", nlp) if c.quantity]
+    assert judge(rank, [evidence_from("It was the second highest deficit on record, the office said.", nlp)]).rule \
+        != "record_beside_figure_not_stated"
