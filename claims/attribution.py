@@ -46,7 +46,7 @@ def attribution(sent: Sentence) -> str | None:
             who = re.sub(r"(?<=[a-z]{3})\.$", "", re.sub(r"\s+(?:of|and|for)(?:\s+the)?$", "", m.group("who").strip()))
             # An attribution names someone: a capitalised name or acronym, not "their populations".
             if who and re.match(r"[A-Z]", who) and not is_place_word(who.lower()) and not _PRONOUN.fullmatch(who) \
-                    and not _capital_of_sentence(sent.text, m.start("who"), who, sent.orgs):
+                    and not _data_status_word(sent.text, m.start("who"), who, sent.orgs):
                 return who
     orgs = [o for o in sent.orgs if not is_place_word(o.lower())]
     return orgs[0] if orgs and _ORG_CUE.search(sent.text) else None
@@ -57,7 +57,7 @@ _DATA_STATUS = frozenset({"provisional", "preliminary", "final", "revised", "lat
                           "recent", "annual", "monthly", "quarterly", "weekly", "updated", "initial", "flash"})
 
 
-def _capital_of_sentence(text: str, at: int, who: str, orgs: tuple[str, ...]) -> bool:
+def _data_status_word(text: str, at: int, who: str, orgs: tuple[str, ...]) -> bool:
     """A single word capitalised only because it opens the sentence or a list item, and that
     says what state the figures are in ("Provisional data show…"): no name."""
     return (" " not in who and who.lower() in _DATA_STATUS and who not in orgs

@@ -47,7 +47,7 @@ _FLAT = re.compile(r"\b(?:(?:remained|remains|stayed|stays|held|holds|was|were|i
                    r"(?:broadly\s+|largely\s+|relatively\s+|virtually\s+|essentially\s+|roughly\s+)?"
                    r"(?:flat|stable|steady|unchanged)|little\s+changed|changed\s+little|plateau(?:ed|s)?"
                    r"|level(?:l)?ed\s+off|broadly\s+flat"
-                   # "stayed about the same", "saw no change", "hasn't dropped much": no move either
+                   # "remains roughly the same", "saw no change", "haven't risen much": no move either
                    r"|(?:stayed|remained|stays|remains)\s+(?:about\s+|roughly\s+|largely\s+|much\s+)?the\s+same"
                    r"|(?:saw|showed|recorded|had|with)\s+no\s+(?:significant\s+|real\s+|notable\s+|major\s+)?change"
                    r"|(?:has|have|had|did)(?:n['’]t|\s+not)\s+(?:changed|dropped|fallen|risen|grown|declined|increased|decreased)\s+much)\b",

@@ -199,7 +199,7 @@ _BASE_AFTER = re.compile(r"^\s*(?:from|on|compared\s+(?:with|to)|than|since|over
 
 def _record_beside_figures(sent: Sentence, claims: Sequence[Claim], attribution: str | None,
                            inherited_period: str | None, context: DocContext) -> list[Claim]:
-    """A record or a run beside a figure ("held at 3.9%, its lowest level in 40 years"; "grew
+    """A record or a run beside a figure ("held at 4.1%, a 30-year low"; "grew
     9.7%, the fourth consecutive year of growth") is a claim of its own: the figure can be right
     and the record unstated. Only when the record's clause holds no figure; when it does, the
     judge asks the figure's statement to state the record too (`record_beside_figure_not_stated`)."""
@@ -209,6 +209,12 @@ def _record_beside_figures(sent: Sentence, claims: Sequence[Claim], attribution:
     if span is None or any(c.quantity is not None and span[0] <= c.quantity.start - sent.start < span[1]
                            for c in claims):
         return []
+    return _rank_claim(sent, span, attribution, inherited_period, context)
+
+
+def _rank_claim(sent: Sentence, span: tuple[int, int], attribution: str | None, inherited_period: str | None,
+                context: DocContext) -> list[Claim]:
+    """The record or run of the sentence's clause `span` as a claim of measure `rank` without a figure."""
     clause = sent.text[span[0]:span[1]]
     text = _unfragment(clause)
     if not text:
@@ -230,14 +236,7 @@ def _record_claims(sent: Sentence, attribution: str | None, inherited_period: st
     if (sent.in_quote and not official) or _personal_reason(sent.text):
         return []
     span = record_span(sent.text)
-    if span is None:
-        return []
-    clause = sent.text[span[0]:span[1]]
-    text = _unfragment(clause)
-    if not text:
-        return []
-    at = span[0] + clause.index(text)
-    return [_figureless_claim(sent, at, text, "rank", None, attribution, inherited_period, context)]
+    return [] if span is None else _rank_claim(sent, span, attribution, inherited_period, context)
 
 
 def _direction_claims(sent: Sentence, attribution: str | None, inherited_period: str | None,

@@ -84,11 +84,11 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     unverifiable by `conflicting_figure_other_thing`, which says what.
     """
     if claim.quantity is None and claim.checkable and claim.measure == "comparison":
-        return _judge_comparison(claim, candidates, t)
+        return _judge_stated(COMPARISON_RULES, claim, candidates, t)
     if claim.quantity is None and claim.checkable and claim.direction:
         return _judge_direction_only(claim, candidates, t)
     if claim.quantity is None and claim.checkable and claim.measure == "rank":
-        return _judge_record(claim, candidates, t)
+        return _judge_stated(RECORD_RULES, claim, candidates, t)
     if NOT_A_STATISTIC.applies(claim, None, (), t):
         return not_checkable(claim)
     decided: dict[str, list[tuple[VerdictRule, Evidence, Comparisons]]] = {v: [] for v in VERDICT_PREFERENCE}
@@ -146,20 +146,11 @@ def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:
     return replace(ev, finding=replace(f, quantity=flipped, direction="down"))
 
 
-def _judge_record(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
-    """A record without a figure: supported by the most similar statement that states a record
-    of the same topic, else unverifiable (claims/records.py)."""
-    stated, not_stated = RECORD_RULES
-    fits = [ev for ev in candidates if stated.applies(claim, ev, (), t)]
-    if fits:
-        return _decide(stated, claim, max(fits, key=lambda e: e.similarity), (), t)
-    return _decide(not_stated, claim, None, (), t)
-
-
-def _judge_comparison(claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
-    """A comparison between groups without a figure: supported by the most similar statement
-    making the same comparison, else not a checkable statistic (claims/comparatives.py)."""
-    stated, not_stated = COMPARISON_RULES
+def _judge_stated(rules: tuple[VerdictRule, ...], claim: Claim, candidates: list[Evidence], t: Thresholds) -> Verdict:
+    """A claim without a figure that a statement either states or not: a record (`RECORD_RULES`,
+    claims/records.py: else unverifiable) or a comparison between groups (`COMPARISON_RULES`,
+    claims/comparatives.py: else not checkable). The most similar statement that states it supports it."""
+    stated, not_stated = rules
     fits = [ev for ev in candidates if stated.applies(claim, ev, (), t)]
     if fits:
         return _decide(stated, claim, max(fits, key=lambda e: e.similarity), (), t)

@@ -81,7 +81,7 @@ def record_span(sentence: str) -> tuple[int, int] | None:
 
 
 def record_clause(sentence: str) -> tuple[int, int] | None:
-    """The clause of `sentence` that claims a record or a run ("…, its lowest level in 40 years",
+    """The clause of `sentence` that claims a record or a run ("…, a 30-year low",
     "…, the fourth consecutive year of growth"), or None."""
     m = _record(sentence)
     return _clause_around(sentence, m) if m else None

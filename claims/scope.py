@@ -1,7 +1,7 @@
 """Whom a figure covers, as fields: a population's head noun, its qualifiers, its places.
 
-"58% of facial plastic surgeons" against a source's "58% of plastic surgeons": the head
-is the same (surgeons), but the claim's qualifier ("facial") gives the whole group's
+"41% of rural dentists" against a source's "41% of dentists": the head is the same
+(dentists), but the claim's qualifier ("rural") gives the whole group's
 figure to a part of it, which the source did not count on its own. "In Canada alone"
 against a worldwide figure narrows the place. These are compared as fields of the
 two populations (head, qualifiers, places), not as lists of example words.
@@ -73,8 +73,8 @@ def base_condition(sentence: str, at: int) -> tuple[str, str] | None:
     if m and any(w.lower() not in ("of", "the", "all", "percent", "per", "cent", "%") for w in between) \
             and not re.search(r"[,;:]|\b(?:say|says|said|report|reported)\b", after[:m.start()]) and len(between) <= 6:
         return _condition(m)
-    for m in re.finditer(rf"\bamong\s+(?:those|people|\w+s)\s+(?={_WHO.pattern[2:]})", sentence[:at], re.I):
-        w = _WHO.search(sentence, m.end() - 1)
+    for m in re.finditer(r"\bamong\s+(?:those|people|\w+s)\s+(?=who\b)", sentence[:at], re.I):
+        w = _WHO.match(sentence, m.end())
         if w and w.start() < at:
             return _condition(w)
     return None
