@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from claims.judge import judge, topic_overlap
 from claims.model import Claim, Evidence, Verdict
+from claims.quantities import precise_figure
 from claims.rules import FIGURE_IN_ARTICLE_SOURCE, OUTSIDE_ARTICLE_SOURCES, OUTSIDE_CONFIDENCE
 from claims.thresholds import Thresholds
 
@@ -83,8 +84,12 @@ def judge_in_article_source(claim: Claim, found: Sequence[Evidence], t: Threshol
     # A figure repeated in the document is often a coincidence ("3%" of wages beside "3%" of
     # prices): at this similarity the statement must also be on the claim's topic, as a
     # contradiction must.
+    # A precise figure ("6.2%", "172%", "1,591.3 million") of the same kind of number is the
+    # exception: "the gauge rose 3.7%" names no topic word, and such a figure in the very
+    # document the article draws on, moving the same way, is rarely a coincidence.
     on_topic = [e for e in found if e.finding is not None
-                and topic_overlap(claim, e.finding) >= t.contradiction_topic_overlap]
+                and (topic_overlap(claim, e.finding) >= t.contradiction_topic_overlap
+                     or (precise_figure(claim.quantity) and e.finding.measure == claim.measure))]
     if not on_topic:
         return None
     v = judge_with(claim, on_topic, loose)

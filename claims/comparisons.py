@@ -198,6 +198,10 @@ def compare_period(c: Claim, f: Claim) -> bool | None:
         # The claim's year was carried over from an earlier sentence or the article's date:
         # a guess about which year the writer meant, too weak to call the figure misplaced.
         return None
+    if f.period and not f.period_resolved and not _stated_in_sentence(f):
+        # Nor the statement's, read from its document's title or date: a report named for
+        # the year it appears in ("Global Music Report 2019") gives the year before's figures.
+        return None
     if c.period_resolved or f.period_resolved:
         return periods_overlap(c.compared_period, f.compared_period)
     cy, fy = _years(c.period), _years(f.period)

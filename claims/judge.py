@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from claims import records
 from claims.comparisons import (
     bounded,
     compare_attribution,
@@ -38,7 +37,6 @@ from claims.rules import (
     DIRECTION_RULES,
     NO_MATCHING_STATEMENT,
     NOT_A_STATISTIC,
-    RECORD_BESIDE_FIGURE,
     RECORD_RULES,
     VERDICT_PREFERENCE,
     Comparisons,
@@ -109,27 +107,12 @@ def judge(claim: Claim, candidates: list[Evidence], t: Thresholds = DEFAULT_THRE
     for verdict in VERDICT_PREFERENCE:
         if decided[verdict]:
             rule, ev, comps = max(decided[verdict], key=lambda x: x[1].similarity)
-            if verdict == "supported" and _record_unstated(claim, candidates, t):
-                return _decide(RECORD_BESIDE_FIGURE, claim, ev, comps, t)
             return _decide(rule, claim, ev, comps, t)
     if other_things:
         ev, comps = max(other_things, key=lambda x: x[0].similarity)
         return _decide(CONFLICTING_OTHER_THING, claim, ev, comps, t)
     best = max(candidates, key=lambda e: e.similarity, default=None)
     return _decide(NO_MATCHING_STATEMENT, claim, best, (), t)
-
-
-def _record_unstated(claim: Claim, candidates: list[Evidence], t: Thresholds) -> bool:
-    """The claim's figure sits in a clause that gives it a record or a run no candidate states
-    (a record in another clause of the sentence is a claim of its own)."""
-    span = records.record_clause(claim.sentence)
-    q = claim.quantity
-    # The record must be in the claim's own words, and the figure not a rank itself ("the second
-    # highest on record": the figure is the record, compared as a rank).
-    if (span is None or q is None or q.kind == "rank" or records.record_span(claim.text) is None
-            or not span[0] <= q.start - claim.sentence_start < span[1]):
-        return False
-    return not any(records.states_record(claim, ev, t) for ev in candidates)
 
 
 def _fall_as_negative(claim: Claim, ev: Evidence) -> Evidence:

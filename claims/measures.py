@@ -63,6 +63,8 @@ _CHANGE_VERB_OBJECT_BY = re.compile(rf"\b(?P<dir>{_words_re('object_by')})\s+(?:
 # "lost 5% of its value": a part that moved, not a share.
 _PART_OF = re.compile(_words_re("part_of"), re.I)
 _TO_LEVEL_BEFORE = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\s+to\s+(?:(?:about|around|nearly|almost|roughly|more\s+than|over|close\s+to)\s+)?$", re.I)
+# "two more seats", "9,000 fewer jobs": a number of things gained or lost (not "more than": a bound).
+_MORE_OR_FEWER_AFTER = re.compile(r"^\s+(more|fewer|additional|extra)\s+(?!than\b)[a-z]", re.I)
 _RATE_OF_CHANGE = re.compile(r"\b(?:inflation|growth(?:\s+rate)?|rate\s+of\s+(?:growth|increase|inflation)|annual\s+(?:increase|rise))\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among)\b", re.I)
 # "40% said", "63% believe": a share of the people asked.
@@ -129,10 +131,15 @@ def measure_of(sentence: str, q: Quantity) -> tuple[str, str | None]:
     if q.unit.startswith("per "):
         return "level", _dir_of(_TO_LEVEL_BEFORE.search(before))  # a rate: "6.3 per 100,000"
     if q.unit in _LEVEL_UNITS:
-        return "level", None
+        # "warmed by 0.2 degrees", "an increase of 1.2 degrees": a level unit moved is a change.
+        m = _CHANGE_VERB_BEFORE.search(before) or _CHANGE_NOUN_BEFORE.search(before)
+        return ("change", _dir_of(m)) if m else ("level", None)
     m = _CHANGE_VERB_BEFORE.search(before)
-    if m and re.search(r"\bby\s+(?:\w+\s+){0,3}$", before):
-        return "change", _dir_of(m)  # "grew by 3.5 million people"
+    if m:
+        return "change", _dir_of(m)  # "grew by 3.5 million people", "payrolls fell 12,000"
+    m = _MORE_OR_FEWER_AFTER.match(after)
+    if m:
+        return "change", "down" if m.group(1).lower() == "fewer" else "up"  # "two more seats", "9,000 fewer jobs"
     return "count", _dir_of(_TO_LEVEL_BEFORE.search(before))
 
 

@@ -222,6 +222,21 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+def precise_figure(q: Quantity | None) -> bool:
+    """Whether a written figure is specific enough that a second one equal to it is unlikely to
+    be chance: three significant digits ("172%", "1,591.3 million") or a decimal ("6.2%").
+    Round or short figures ("10%", "59,000", "nearly half") recur for unrelated things."""
+    if q is None or q.vague or q.kind not in ("number", "percent", "money"):
+        return False
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", q.text)
+    if m is None:
+        return False
+    written = m.group(0).replace(",", "")
+    whole, _, decimals = written.partition(".")
+    digits = (whole.lstrip("0") + decimals).rstrip("0") if decimals else whole.lstrip("0").rstrip("0")
+    return len(digits) >= 3 or (bool(decimals.strip("0")) and len(digits) >= 2)
+
+
 def _phone_spans(text: str) -> list[tuple[int, int]]:
     """Phone numbers: digit groups with a leading +, ( or 0, or three groups or more, or 555-0199."""
     spans = []

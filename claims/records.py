@@ -19,8 +19,12 @@ from claims.thresholds import Thresholds
 _EXTREME = r"(?:highest|lowest|fastest|slowest|largest|biggest|smallest|sharpest|steepest|strongest|weakest|warmest|hottest|coldest|wettest|driest|worst|best)"
 # A record stated in words: "on record", "record high", "all-time low", "a 30-year high",
 # "since records began", or an extreme with the time it is measured against.
+# "a 30-year high", "a four-year low", "a two-decade high": the count in digits or in words.
+_SPAN_COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+               r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
 RECORD = re.compile(
-    r"\bon\s+record\b|\brecords?\s+began\b|\ball-time\s+(?:high|low)s?\b|\b\d+-(?:year|month|decade)\s+(?:high|low)s?\b"
+    r"\bon\s+record\b|\brecords?\s+began\b|\ball-time\s+(?:high|low)s?\b"
+    rf"|\b{_SPAN_COUNT}-(?:year|month|decade)\s+(?:high|low)s?\b"
     r"|\brecord(?:-|\s+)(?:highs?|lows?|levels?|rises?|falls?|numbers?|years?|breaking)\b"
     r"|\b(?:a|new|another)\s+(?:[a-z]+\s+)?records?\b(?!\s+(?:of|label|company|player|store|shop))"
     rf"|\b{_EXTREME}\b[^.;:]{{0,60}}?\b(?:since\s+(?:[A-Z][a-z]+\s+)?(?:\d{{4}}|records|the\s+\d{{4}}s)"

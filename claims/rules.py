@@ -23,6 +23,7 @@ from functools import cache
 
 from claims import comparatives, measure_shift, records
 from claims import comparisons as cmp
+from claims.claim_context import unstated_context
 from claims.direction_only import finding_direction, said, series_direction
 from claims.lexicon import load_table
 from claims.measured import unstated_words
@@ -232,7 +233,8 @@ def other_thing_words(c: Claim, ev: Evidence | None) -> list[str]:
     labelled sets that reverse test turned seven true contradictions into `unverifiable`.
     """
     f = _finding(ev)
-    return unstated_words(c.measured, " ".join((f.sentence, f.population or "", ev.source_title if ev else "")))
+    said = " ".join((f.sentence, f.population or "", ev.source_title if ev else ""))
+    return unstated_words(c.measured, said) + unstated_context(c, said)
 
 
 def _about_other_thing(c: Claim, ev: Evidence | None) -> bool:
@@ -251,8 +253,8 @@ def _explain_other_thing(c: Claim, ev: Evidence | None, comps: Comparisons) -> s
     f = _finding(ev)
     given = f.quantity.text if f.quantity else "a figure"
     return (f"No source statement states this figure: the closest gives another figure for something else "
-            f"(the claim's figure counts '{' '.join(other_thing_words(c, ev))}', which the source's {given} "
-            f"does not) \u2014 {_source(ev)}.")
+            f"(the claim's figure is for '{' '.join(other_thing_words(c, ev))}', which the source's {given} "
+            f"does not say) \u2014 {_source(ev)}.")
 
 
 def _changed_measure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
@@ -468,22 +470,6 @@ def _explain_record(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
     return "No source statement states this record or extreme: the sources give figures, not their rank."
 
 
-def _explain_record_beside_figure(c: Claim, ev: Evidence | None, comps: Comparisons) -> str:
-    span = records.record_span(c.text)
-    said_record = c.text[span[0]:span[1]].strip() if span else "a record"
-    return (f"The figure {comps[0].claim if comps else ''} is in the source, but not the record or run the claim "
-            f"gives it (\u201c{_short(said_record, 70)}\u201d) \u2014 {_source(ev)}.")
-
-
-# A figure the source states, given a record or a run the source does not state ("the rate
-# held at 4.1%, its lowest in 30 years"; "rose for the sixth consecutive month to 512,000"):
-# the figure is right and the claim is not confirmed (decided in claims/judge.py).
-RECORD_BESIDE_FIGURE = VerdictRule(
-    "record_beside_figure_not_stated", "unverifiable",
-    "The source states the figure, but not the record or run the claim gives it ('its lowest in 30 years', "
-    "'the sixth consecutive month').",
-    lambda c, ev, comps, t: False, _explain_record_beside_figure, lambda ev, t: 0.6)
-
 RECORD_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("record_stated", "supported",
                 "A record or an extreme without a figure; a statement of the same topic states a record itself.",
@@ -496,7 +482,7 @@ RECORD_RULES: tuple[VerdictRule, ...] = (
 
 # Every rule in the order judge() tries them.
 VERDICT_RULES: tuple[VerdictRule, ...] = (NOT_A_STATISTIC, *CANDIDATE_RULES, *DIRECTION_RULES, DIRECTION_NOT_STATED,
-                                          *RECORD_RULES, RECORD_BESIDE_FIGURE, *COMPARISON_RULES,
+                                          *RECORD_RULES, *COMPARISON_RULES,
                                           NO_MATCHING_STATEMENT)
 RULE_BY_NAME = {r.name: r for r in VERDICT_RULES}
 RULE_BY_NAME.update(DERIVED_RULE_BY_NAME)  # issue #15: the computed-evidence rules, tried after VERDICT_RULES

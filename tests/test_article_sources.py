@@ -86,6 +86,26 @@ def test_a_figure_stated_in_the_articles_document_is_found_at_a_lower_similarity
     assert judge_in_article_source(claim, [other], t) is None
 
 
+def test_a_precise_figure_needs_no_topic_word_a_round_one_does(nlp):
+    """"The gauge rose 3.7%" names no topic word the statement shares; a precise figure of the
+    same kind in the article's own document is still found, a round one is not."""
+    from claims.article_sources import judge_in_article_source
+    from claims.thresholds import Thresholds
+
+    t = Thresholds()
+    low = t.supported_similarity - 0.05
+    (precise,) = extract_claims("The gauge rose 3.7% on the month.", nlp)
+    found = replace(_from("grain", "Wholesale rice prices increased 3.7 percent in March.", nlp), similarity=low)
+    v = judge_in_article_source(precise, [found], t)
+    assert v is not None and v.rule == "figure_in_article_source"
+    (round_figure,) = extract_claims("The gauge rose 4% on the month.", nlp)
+    also = replace(_from("grain", "Wholesale rice prices increased 4 percent in March.", nlp), similarity=low)
+    assert judge_in_article_source(round_figure, [also], t) is None
+    # The same digits as another kind of number are not it.
+    level = replace(_from("grain", "Rice made up 3.7 percent of grain sales in March.", nlp), similarity=low)
+    assert judge_in_article_source(precise, [level], t) is None
+
+
 def test_the_article_pass_looks_for_unmatched_figures_only_in_the_documents_it_draws_on(nlp):
     claims = extract_claims(ARTICLE, nlp)
     supported = judge(claims[0], [_from("cinema", "Cinema ticket sales reached 1.2 billion in 2023.", nlp)])

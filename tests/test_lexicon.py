@@ -215,6 +215,7 @@ def test_population_ends_before_its_predicate(word):
 HEDGE_KINDS = {
     "nearly": (True, False, "high"), "about": (True, True, "inside"), "more than": (False, True, "low"),
     "at least": (True, True, "low"), "up to": (True, True, "high"), "less than": (True, False, "high"),
+    "estimate": (True, True, "inside"),
 }
 
 

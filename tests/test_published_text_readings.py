@@ -75,6 +75,53 @@ def test_a_year_carried_over_from_elsewhere_does_not_count_against_the_source(nl
     assert stated.period == "2020" and compare_period(stated, f) is False
 
 
+def test_a_year_the_statement_takes_from_its_document_does_not_count_against_the_claim(nlp):
+    """A report named for the year it appears in gives the year before's figures: a year read
+    from the document's title or date, not written in the statement, leaves the period open."""
+    (c,) = _claims("In 2020, the share of homes with solar panels was 14%.", nlp)
+    (f,) = _claims("The share of homes with solar panels was 14%.", nlp)
+    assert compare_period(c, dataclasses.replace(f, period="2021")) is None
+    (written,) = _claims("The share of homes with solar panels was 14% in 2021.", nlp)
+    assert compare_period(c, written) is False
+
+
+# --- what kind of number a figure is ---------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "measure", "direction"), [
+    ("The lake warmed by 0.4 degrees over the decade.", "change", "up"),
+    ("Members saw an increase of 1.2 degrees in the average summer high.", "change", "up"),
+    ("The lake was 14 degrees at noon.", "level", None),
+    ("Payrolls at the mills fell 2,300 in May.", "change", "down"),
+    ("Payrolls at the mills reached 41,000 in May.", "count", None),
+    ("The district gained three more polling stations.", "change", "up"),
+    ("The mills employ 2,300 fewer people after the closures.", "change", "down"),
+])
+def test_a_figure_moved_by_a_change_word_is_a_change(sentence, measure, direction, nlp):
+    (c,) = _claims(sentence, nlp)
+    assert (c.measure, c.direction) == (measure, direction)
+
+
+def test_an_estimated_figure_is_the_figure_its_author_gives(nlp):
+    """"An estimated 310,000" is a source's figure as it states it, not a figure near it."""
+    from claims.comparisons import values_match
+
+    (est,) = _claims("An estimated 310,000 visitors came to the festival.", nlp)
+    (near,) = _claims("Exactly 296,000 visitors came to the festival.", nlp)
+    (same,) = _claims("About 310,000 visitors came to the festival.", nlp)
+    assert not values_match(near.quantity, est.quantity)
+    assert values_match(same.quantity, est.quantity)
+
+
+@pytest.mark.parametrize(("written", "precise"), [
+    ("rose 4.7% in", True), ("up 236% on", True), ("reached 1,482.6 million", True), ("cost $318,400", True),
+    ("about 10%", False), ("fell 62,000 to", False), ("nearly half", False), ("81% said", False),
+])
+def test_a_precise_figure_is_one_a_coincidence_rarely_repeats(written, precise):
+    from claims.quantities import find_quantities, precise_figure
+
+    assert precise_figure(find_quantities(written)[0]) is precise
+
+
 # --- numbers that are not statistics -----------------------------------------------------------
 
 @pytest.mark.parametrize("sentence", [
@@ -111,6 +158,7 @@ def test_a_sentence_whose_main_verb_moves_its_subject_is_a_direction_claim(nlp):
     ("Car sales rose at their fastest monthly pace for nearly 9 years in June, the trade body said.",
      "Car sales rose at their fastest monthly pace for nearly 9 years in June"),
     ("That is the weakest growth in retail sales since March 2001.", None),
+    ("Factory orders slid to a three-year low.", None),
 ])
 def test_a_record_without_a_figure_is_a_claim_of_rank(sentence, text, nlp):
     (c,) = extract_claims(sentence, nlp)

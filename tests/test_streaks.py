@@ -42,12 +42,14 @@ def test_a_streak_is_supported_only_by_the_same_run(nlp):
     assert judge(c, [other]).verdict == "unverifiable"
 
 
-def test_a_figure_given_a_run_the_source_does_not_state_is_unverifiable(nlp):
-    (c,) = extract_claims("Job openings fell for the sixth consecutive month to 812,000.", nlp)
-    plain = evidence_from("There were an estimated 812,000 job openings in the quarter.", nlp)
-    same_run = evidence_from("Job openings fell for the sixth consecutive month, to 812,000.", nlp)
-    assert judge(c, [plain]).rule == "record_beside_figure_not_stated"
-    assert judge(c, [plain, same_run]).verdict == "supported"
+def test_a_run_around_a_figure_in_its_clause_stays_with_the_figure(nlp):
+    """"Fell for the sixth consecutive month to 812,000": one claim, judged as a figure, so a
+    statement of the figure alone supports it and says so in its explanation."""
+    (figure,) = extract_claims("Job openings fell for the sixth consecutive month to 812,000.", nlp)
+    assert figure.quantity is not None and figure.quantity.value == 812_000
+    v = judge(figure, [evidence_from("There were an estimated 812,000 job openings in the quarter.", nlp)])
+    assert (v.verdict, v.rule) == ("supported", "compatible_figure")
+    assert "812,000" in v.explanation
 
 
 def test_a_record_after_a_figures_clause_is_a_claim_of_its_own(nlp):
@@ -68,6 +70,6 @@ def test_a_record_of_another_figure_or_a_rank_is_not_this_figures_record(nlp):
     first = claims[0]
     assert "record" not in first.text
     assert judge(first, [evidence_from("Used car sales fell 3.2% in May.", nlp)]).rule == "compatible_figure"
-    (rank,) = [c for c in extract_claims("The deficit widened to the second highest level on record.", nlp) if c.quantity]
-    assert judge(rank, [evidence_from("It was the second highest deficit on record, the office said.", nlp)]).rule \
-        != "record_beside_figure_not_stated"
+    # A figure that is the record itself is one claim, compared as a rank.
+    claims = extract_claims("The trade gap widened to the third largest on record.", nlp)
+    assert [(c.measure, c.quantity.value if c.quantity else None) for c in claims] == [("rank", 3.0)]
