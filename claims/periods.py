@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from claims.patterns import YEAR, YEAR_NUMBER, YEAR_SPAN_END
 
-_YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?![’']?s\b)")
+# "2013/14" is a financial or academic year: both calendar years.
+_YEAR = re.compile(rf"(?<![\d.$£€])(?P<y1>{YEAR})(?:\s?(?:-|–|—|/|to|through)\s?(?P<y2>(?:19|20)?\d\d))?(?![\d%])(?![’']?s\b)")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # A month or quarter before a compared year: "compared to December 2021", "from the first quarter of 2019".
@@ -35,7 +36,10 @@ _COMPARISON_YEAR = re.compile(
     rf"|\bby\s+(?:the\s+end\s+of\s+)?{YEAR}\b|\b{YEAR}\s+(?:targets?|goals?|deadlines?)\b"
     rf"|\b(?:targets?|goals?|deadlines?)\s+(?:for|of)\s+{YEAR}\b"
     # "41,000 fewer than the same period in 2020": the comparison's period, not the figure's
-    rf"|\bsame\s+(?:period|months?|quarter|week|time)\s+(?:in|of)\s+{YEAR}\b", re.I)
+    rf"|\bsame\s+(?:period|months?|quarter|week|time)\s+(?:in|of)\s+{YEAR}\b"
+    # "the fewest since the count started in 1990", "since it first polled the question in 2004":
+    # where a record's series starts, not the record's period
+    rf"|\bsince\s+(?:[\w'’-]+\s+){{0,4}}?(?:began|begun|started|first)\b[^.;]{{0,40}}?\b{YEAR}\b", re.I)
 # A year that ends a name ("Global Music Report 2019", "Vision 2030"): often the publication's
 # year, not the figures', so it is no period at all. Months, seasons, quarters and the words
 # that open a time phrase ("In 2019", "Since 2010") keep their year.
@@ -62,7 +66,7 @@ def years(text: str) -> list[str]:
 
 def main_years(sentence: str) -> list[str]:
     """The sentence's years outside its baseline clauses ("6.3% of GDP, up from 5.4% in 2022")."""
-    return years(_NAME_YEAR.sub(" ", _BASELINE_SPAN.sub(" ", sentence)))
+    return years(_NAME_YEAR.sub(" ", _OTHER_FIGURES_YEAR.sub(" ", _BASELINE_SPAN.sub(" ", sentence))))
 
 
 def comparison_years(sentence: str) -> list[str]:
@@ -95,9 +99,24 @@ def _has_comparison_year(sentence: str) -> bool:
     return _COMPARISON_YEAR.search(sentence) is not None
 
 
+# Another figure with its own year inside the clause: "64.1 percent this year, compared with 63.8
+# percent in 2018", "22.7% renewed early (19.9% in 2018)". The year is that figure's.
+_OTHER_FIGURES_YEAR = re.compile(
+    rf"\bcompared\s+(?:with|to)\s+(?:the\s+)?[£$€]?\d[\d.,]*[^;.()]*?\b{YEAR}\b"
+    rf"|\(\s*[£$€]?\d[\d.,]*\s*(?:%|per\s?cent|percent|points?|million|billion)?[^()]*?\b{YEAR}\s*\)", re.I)
+
+
+def _without_other_figures_years(clause: str) -> str:
+    """The clause without another figure's year; a clause that opens with the compared figure
+    ("compared to 63.8 percent in 2018") is that figure's own, and keeps it."""
+    lead = len(clause) - len(clause.lstrip(" ,;:\u2013\u2014-"))
+    return _OTHER_FIGURES_YEAR.sub(lambda m: m.group(0) if m.start() <= lead else " ", clause)
+
+
 def period_for(clause: str, sent_years: list[str], sentence: str = "") -> str | None:
-    """The clause's own year, else the sentence's single year unless that year is a comparison ("consistent with 2021")."""
-    ys = own_years(clause)
+    """The clause's own year, else the sentence's single year unless that year is a comparison
+    ("consistent with 2021"). A year that belongs to another figure of the clause is not its own."""
+    ys = own_years(_without_other_figures_years(clause))
     if ys:
         return ys[0]
     if years(clause) or _RELATIVE_TIME.search(clause):

@@ -529,7 +529,10 @@ def _range_verdict(text: str, m: re.Match[str]) -> str:
     if sep == "to" and m.group("pct1") and _CHANGE_VERB_BEFORE.search(text[max(0, m.start("num") - 40):m.start("num")]):
         return "split"  # "grew 3% to 41.26%": the change, then the level it reached
     if vb <= va:
-        return "single" if sep == "to" else "drop"  # "3-1": a score line
+        # "3-1": a score line; "asked in 2021 – 41% said yes": a spaced dash between a year and a
+        # figure is punctuation, and the figure stands alone.
+        spaced_dash = sep in ("\u2013", "\u2014") and m.group("rangesep") != sep and _YEAR_RE.match(a)
+        return "single" if sep == "to" or spaced_dash else "drop"
     if sep == "to" and va > 0 and vb / va > 100:
         return "single"  # "6 to $7,000": not one range
     return "keep"

@@ -179,11 +179,14 @@ def _explain_direction(c: Claim, ev: Evidence | None, comps: Comparisons) -> str
     return f"Same figure, opposite direction: {describe(direction)} \u2014 {_source(ev)}."
 
 
-def _changed(field_conflicts: Callable[[Comparisons], bool]) -> Callable[..., bool]:
-    """The same figure as the source's, with `field_conflicts` true: the figure put to another use."""
+def _changed(field_conflicts: Callable[[Comparisons], bool], on_topic: bool = True) -> Callable[..., bool]:
+    """The same figure as the source's, with `field_conflicts` true: the figure put to another use.
+    A figure put to another use is still on the claim's topic: "the lowest since 2001" of one
+    poll and "the lowest since 1990" of a traffic survey share a rank, not a fact (the statement
+    must share at least one of the claim's content words)."""
     def applies(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thresholds) -> bool:
         return (bool(_agrees(comps, "value")) and field_conflicts(comps) and _similar(ev, t.misrepresented_similarity)
-                and _same_figure(c, ev, t))
+                and _same_figure(c, ev, t) and (not on_topic or cmp.topic_overlap(c, _finding(ev)) > 0))
     return applies
 
 
@@ -264,7 +267,7 @@ def _changed_measure(c: Claim, ev: Evidence | None, comps: Comparisons, t: Thres
     about something else ("12% of streams" beside "a 12.1% fall in vinyl sales") is a
     coincidence, not a changed measure. A different thing counted is itself the change ("2.4
     million people" for 2.4 million parcels): the unit field says so, and the words need not match."""
-    return _changed(_measure_conflict)(c, ev, comps, t) and (
+    return _changed(_measure_conflict, on_topic=False)(c, ev, comps, t) and (
         _agrees(comps, "unit") is False or cmp.topic_overlap(c, _finding(ev)) > 0)
 
 

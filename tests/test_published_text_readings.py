@@ -85,6 +85,41 @@ def test_a_year_the_statement_takes_from_its_document_does_not_count_against_the
     assert compare_period(c, written) is False
 
 
+def test_a_year_that_belongs_to_another_figure_of_the_clause_is_not_this_ones(nlp):
+    """"64.1 percent this year, compared with 63.8 percent in 2018", "(19.9% in 2018)": the
+    year is the compared figure's."""
+    claims = _claims("Members renewing rose slightly – 64.1 percent this year, compared with 63.8 percent in 2018.", nlp)
+    assert [(c.quantity.value, c.period) for c in claims] == [(64.1, None), (63.8, "2018")]
+    main, base = _claims("In Ulster, 22.7% of members renewed early (19.9% in 2018).", nlp)
+    assert (main.quantity.value, main.period) == (22.7, None)
+    assert (base.quantity.value, base.period) == (19.9, "2018")
+
+
+def test_a_financial_year_is_both_its_calendar_years(nlp):
+    (c,) = _claims("Councils collected 4.6 million tonnes of glass in 2016/17.", nlp)
+    assert c.period == "2016-2017"
+
+
+def test_the_year_a_records_series_began_is_not_the_records_period(nlp):
+    """"The lowest since polling began in 2004": 2004 is where the series starts; the record is
+    this year's, so another source's "since 1990" is no other period."""
+    (c,) = _claims("Trust in newspapers fell to the lowest since polling began in 2004.", nlp)
+    assert c.period is None
+    (f,) = _claims("Trust in radio was the lowest since the survey started tracking it in 1990.", nlp)
+    assert f.period is None
+
+
+def test_a_figure_put_to_another_use_is_still_on_the_claims_topic(nlp):
+    """The same digits in a statement about something else are a coincidence, not the claim's
+    figure placed in another year."""
+    from tests.judging_fixtures import verdict_against
+
+    other = verdict_against(nlp, "Turnout among young voters was 31% in 2020.", "Rice made up 31% of exports in 2019.")
+    assert other.verdict != "misrepresented"
+    same = verdict_against(nlp, "Turnout among young voters was 31% in 2020.", "Turnout among young voters was 31% in 2019.")
+    assert (same.verdict, same.rule) == ("misrepresented", "same_figure_other_period")
+
+
 # --- what kind of number a figure is ---------------------------------------------------------
 
 @pytest.mark.parametrize(("sentence", "measure", "direction"), [
