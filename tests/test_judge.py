@@ -53,8 +53,9 @@ def test_count_reported_as_percent_is_misrepresented():
 
 
 def test_subgroup_reported_as_whole_group_is_misrepresented():
-    c = claim("46% of US adults", population="US adults", period="2022")
-    f = claim("46%", population="U.S. teens ages 13 to 17", period="2022")
+    # Both about the same thing (using YouTube): a figure put to another use stays on its topic.
+    c = claim("46% of US adults use YouTube", population="US adults", period="2022")
+    f = claim("46% use YouTube", population="U.S. teens ages 13 to 17", period="2022")
     v = judge(c, [evidence(f)])
     assert v.verdict == "misrepresented" and v.disagree == ["population"]
 
